@@ -1,0 +1,68 @@
+import { secretValues, type KoraEnv } from "../config";
+import { redactSecrets } from "./redact";
+import type { AuditSource, Seam } from "./seams";
+
+export interface AuditEventInput {
+  seam: Seam;
+  caller_session_id: string;
+  source: AuditSource;
+  details: Record<string, unknown>;
+  /**
+   * Idempotency key. Give one whenever the work that writes the row can be repeated (a queue
+   * redelivery, a cron re-run): the second write then inserts nothing.
+   */
+  id?: string;
+}
+
+export interface AuditRow {
+  id: string;
+  emitted_at: string;
+  seam: Seam;
+  caller_session_id: string;
+  source: AuditSource;
+  details: Record<string, unknown>;
+}
+
+export class AuditWriteError extends Error {
+  override readonly name = "AuditWriteError";
+}
+
+const WRITE_ATTEMPTS = 3;
+
+/**
+ * Writes one audit row to D1 and prints it as one JSON line for `wrangler tail`. A failed write
+ * is retried and then thrown: the work that needed the row fails (and is retried by its queue or
+ * cron) rather than going on without a trace. Configured secret values are redacted first.
+ */
+export async function recordAudit(env: KoraEnv, event: AuditEventInput, now: Date = new Date()): Promise<AuditRow> {
+  const secrets = secretValues(env);
+  const row: AuditRow = {
+    id: event.id ?? crypto.randomUUID(),
+    emitted_at: now.toISOString(),
+    seam: event.seam,
+    caller_session_id: redactSecrets(event.caller_session_id, secrets).value,
+    source: event.source,
+    details: redactSecrets(event.details, secrets).value,
+  };
+  const statement = env.DB.prepare(
+    `INSERT INTO audit_events (id, emitted_at, seam, caller_session_id, source, details)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING`,
+  ).bind(row.id, row.emitted_at, row.seam, row.caller_session_id, row.source, JSON.stringify(row.details));
+
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+    try {
+      const result = await statement.run();
+      if (result.meta.changes > 0) console.log(JSON.stringify({ kora_audit: row }));
+      return row;
+    } catch (error) {
+      lastError = error;
+      if (attempt < WRITE_ATTEMPTS) await sleep(50 * 2 ** attempt);
+    }
+  }
+  throw new AuditWriteError(`audit write for ${row.seam} failed after ${WRITE_ATTEMPTS} attempts`, {
+    cause: lastError,
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

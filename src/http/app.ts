@@ -1,0 +1,37 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { parseConfig } from "../config";
+import type { AppEnv } from "./app-env";
+import { auditRoutes } from "./audit-routes";
+import { HttpError, renderError } from "./errors";
+import { requireOperator } from "./operator-auth";
+import { version } from "../../package.json";
+
+export const app = new Hono<AppEnv>();
+
+app.onError(renderError);
+app.notFound((c) =>
+  c.json({ error: { code: "not_found", message: `no route for ${c.req.method} ${c.req.path}` } }, 404),
+);
+
+app.get("/healthz", (c) => c.json({ ok: true, version }));
+
+// Everything below needs the configuration; a bad value answers 503 naming the variable.
+app.use("*", async (c, next) => {
+  c.set("config", parseConfig(c.env));
+  await next();
+});
+
+const api = new Hono<AppEnv>();
+api.use("*", requireOperator);
+api.use(
+  "*",
+  bodyLimit({
+    maxSize: 64 * 1024,
+    onError: () => {
+      throw new HttpError(413, "payload_too_large", "request body is larger than 64 KiB");
+    },
+  }),
+);
+api.route("/audit", auditRoutes);
+app.route("/api", api);

@@ -1,0 +1,189 @@
+// The local stack: the fake world plus the real Worker under `wrangler dev` (local D1, R2 and
+// Queues in workerd), with migrations applied and every provider URL pointed at the fakes.
+// Used by `npm run dev`, `npm run demo` and the end-to-end and browser tests.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fakeWorldBindings } from "../test/fakes/bindings.ts";
+import { seedDemoWorld } from "../test/fakes/seed.ts";
+import { startFakeWorld } from "../test/fakes/world.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+
+/**
+ * @param {{ port?: number, worldPort?: number, vars?: Record<string, string>, persistTo?: string,
+ *   log?: (line: string) => void, onWorkerLog?: (line: string) => void }} options
+ */
+export async function startLocalStack(options = {}) {
+  const log = options.log ?? (() => {});
+  const world = await startFakeWorld({ port: options.worldPort ?? 0, log });
+  seedDemoWorld(world);
+  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(12).toString("hex")}`;
+  const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "kora-local-"));
+  const ownsPersist = !options.persistTo;
+  const vars = {
+    ...fakeWorldBindings(world.url),
+    KORA_OPERATOR_TOKEN: operatorToken,
+    KORA_FLY_API_TOKEN: "fake-fly-token-local",
+    KORA_FLY_APP_NAME: "kora-web",
+    KORA_FLY_STAGING_APP_NAME: "kora-web-staging",
+    KORA_SUPABASE_ACCESS_TOKEN: "sbp_fake_local_token",
+    KORA_SUPABASE_PROJECT_REF: "abcdefghijklmnopqrst",
+    KORA_VERCEL_TOKEN: "fake-vercel-token-local",
+    KORA_VERCEL_PROJECT_ID: "prj_kora_web",
+    KORA_SENTRY_AUTH_TOKEN: "fake-sentry-token-local",
+    KORA_SENTRY_ORG: "kora",
+    KORA_SENTRY_PROJECT: "kora-web",
+    KORA_DOPPLER_TOKEN: "dp.st.fake_local_token",
+    KORA_DOPPLER_PROJECT: "kora",
+    KORA_DOPPLER_CONFIG: "prd",
+    KORA_SLACK_BOT_TOKEN: "xoxb-fake-local",
+    KORA_SLACK_SIGNING_SECRET: "fake-signing-secret-local",
+    KORA_SLACK_OPERATOR_USER_ID: "U0OPERATOR",
+    KORA_OPERATOR_EMAIL: "operator@example.com",
+    KORA_EMAIL_FROM: "kora@example.com",
+    ANTHROPIC_API_KEY: "sk-fake-local",
+    KORA_PROBE_AUTOFIX_FLY_ENABLED: "true",
+    ...options.vars,
+  };
+  mkdirSync(persistTo, { recursive: true });
+  // The env file holds the local tokens: keep it in a private temp dir, removed on stop.
+  const envDir = mkdtempSync(join(tmpdir(), "kora-env-"));
+  const envFile = join(envDir, "kora.env");
+  writeFileSync(
+    envFile,
+    Object.entries(vars)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join("\n"),
+  );
+
+  const migrate = spawnSync(
+    "npx",
+    ["wrangler", "d1", "migrations", "apply", "kora", "--local", "--persist-to", persistTo],
+    { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" } },
+  );
+  if (migrate.status !== 0) {
+    await world.close();
+    rmSync(envDir, { recursive: true, force: true });
+    throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  }
+
+  const port = options.port ?? (await freePort());
+  const wrangler = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "--local",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(await freePort()),
+      "--persist-to",
+      persistTo,
+      "--env-file",
+      envFile,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "log",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, CI: "true", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  const output = [];
+  for (const stream of [wrangler.stdout, wrangler.stderr]) {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk) => {
+      for (const line of chunk.split("\n")) {
+        if (!line.trim()) continue;
+        output.push(line);
+        if (output.length > 200) output.shift();
+        options.onWorkerLog?.(line);
+      }
+    });
+  }
+  const url = `http://127.0.0.1:${port}`;
+  let exited = false;
+  wrangler.on("exit", () => (exited = true));
+
+  const stop = async () => {
+    if (!exited) {
+      try {
+        process.kill(-wrangler.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, 3000);
+        wrangler.once("exit", () => (clearTimeout(timer), resolve()));
+      });
+    }
+    await world.close();
+    rmSync(envDir, { recursive: true, force: true });
+    if (ownsPersist) rmSync(persistTo, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) break;
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (exited || Date.now() > deadline) {
+    await stop();
+    throw new Error(`wrangler dev did not become ready:\n${output.join("\n")}`);
+  }
+  log(`Kora is up at ${url} (fake world at ${world.url})`);
+
+  return {
+    url,
+    world,
+    worldUrl: world.url,
+    operatorToken,
+    persistTo,
+    vars,
+    /** Fires a Cron Trigger with its own scheduled time, as Cloudflare would. */
+    async fireCron(cron, time = Date.now()) {
+      const response = await fetch(`${url}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}&time=${time}`);
+      if (!response.ok) throw new Error(`scheduled ${cron} answered ${response.status}: ${await response.text()}`);
+    },
+    /** Operator API call with the stack's token. */
+    async api(path, init = {}) {
+      const response = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${operatorToken}`, ...init.headers },
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(body)}`);
+      return body;
+    },
+    stop,
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,207 @@
+// `npm run demo`: watch Kora work end to end on this machine, with no accounts. Starts the local
+// stack (fake world + the real Worker under `wrangler dev`), crashes a Fly machine, fires the
+// probe cron until Kora wakes, and shows each step, the DM, the timeline and an export.
+//
+//   npm run demo                 the safe fix (Fly envelope on); console left up until Ctrl-C
+//   npm run demo -- --refusal    the envelope off: no fix, the DM asks the operator
+//   npm run demo -- --once       run once and exit 0 only if the expected outcome happened
+import { DEMO_MACHINES } from "../test/fakes/seed.ts";
+import { startLocalStack } from "./local-stack.mjs";
+
+const args = new Set(process.argv.slice(2));
+const once = args.has("--once");
+const refusal = args.has("--refusal");
+const realModel = Boolean(process.env.ANTHROPIC_API_KEY);
+const target = DEMO_MACHINES.web1;
+const started = Date.now();
+
+const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const dim = (text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
+const step = (label, text) =>
+  console.log(`${dim(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`)}  ${bold(label.padEnd(6))} ${text}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+console.log(bold(`Kora demo — ${refusal ? "refusal: the Fly envelope is off" : "safe fix: the Fly envelope is on"}`));
+console.log(
+  dim(
+    realModel
+      ? "Using the real Anthropic API (ANTHROPIC_API_KEY is set); everything else is fake."
+      : "Everything is local: fake Fly, Slack, Anthropic, Supabase, Vercel, Sentry, Doppler.",
+  ),
+);
+
+const stack = await startLocalStack({
+  vars: {
+    KORA_PROBE_AUTOFIX_FLY_ENABLED: refusal ? "false" : "true",
+    ...(realModel
+      ? { ANTHROPIC_BASE_URL: "https://api.anthropic.com", ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY }
+      : {}),
+  },
+  log: (line) => step("stack", line),
+});
+
+let exitCode = 1;
+try {
+  watchTheWorld(stack.world);
+  const fly = stack.world.providers.get("fly");
+  fly.crash(fly.apps.get("kora-web").get(target), 1, false);
+  step("crash", `machine ${target} (kora-web, cdg) exited with code 1`);
+
+  const sessionId = await fireUntilWake();
+  const completed = await waitForAudit(
+    `seam=probe.investigation_completed&caller_session_id=${encodeURIComponent(sessionId)}`,
+    90_000,
+  );
+  const details = completed.details;
+  step(
+    "done",
+    `investigation finished: dm_status=${details.dm_status}, ${details.turns} turns, ${details.input_tokens}+${details.output_tokens} tokens, $${Number(details.cost_usd).toFixed(4)}`,
+  );
+
+  printDm(stack.world);
+  await printTimeline(sessionId);
+  await runExport();
+
+  const machine = fly.apps.get("kora-web").get(target);
+  const mutations = stack.world.requests.filter((r) => r.provider === "fly" && fly.isMutating(r));
+  const dmSent = stack.world.providers.get("slack").posts.length > 0;
+  const ok = refusal ? mutations.length === 0 && dmSent : machine.state === "started" && mutations.length > 0 && dmSent;
+  console.log();
+  console.log(
+    ok
+      ? bold(
+          refusal
+            ? "✔ Kora refused to act alone and asked the operator."
+            : `✔ Machine ${target} is ${machine.state} again and the operator was told.`,
+        )
+      : bold(`✘ Unexpected outcome: machine ${machine.state}, ${mutations.length} Fly mutations, DM sent: ${dmSent}`),
+  );
+  exitCode = ok ? 0 : 1;
+
+  if (!once) {
+    console.log(`
+Console:  ${stack.url}/   operator token: ${stack.operatorToken}
+API:      curl -H 'authorization: Bearer ${stack.operatorToken}' ${stack.url}/api/investigations
+Ctrl-C stops everything.`);
+    await new Promise((resolve) => {
+      process.on("SIGINT", resolve);
+      process.on("SIGTERM", resolve);
+    });
+    exitCode = 0;
+  }
+} catch (error) {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await stack.stop();
+}
+process.exit(exitCode);
+
+/** Fires one probe cycle per (simulated) minute until a wake is audited; returns its session. */
+async function fireUntilWake() {
+  const minute = 60_000;
+  const base = Math.floor(Date.now() / minute) * minute;
+  for (let cycle = 1; cycle <= 6; cycle++) {
+    await stack.fireCron("* * * * *", base + cycle * minute);
+    step(
+      "probe",
+      `cycle ${cycle} fired (scheduled ${new Date(base + cycle * minute).toISOString().slice(11, 16)} UTC)`,
+    );
+    const wake = await findAudit("seam=probe.wake_requested");
+    if (wake) {
+      step(
+        "wake",
+        `${wake.details.probe}/${wake.details.target} unhealthy for ${wake.details.consecutive_unhealthy} cycles → queue (session ${wake.caller_session_id})`,
+      );
+      return wake.caller_session_id;
+    }
+  }
+  throw new Error("no wake after 6 probe cycles");
+}
+
+async function findAudit(query) {
+  const { rows } = await stack.api(`/api/audit?${query}&limit=1`);
+  return rows[0];
+}
+
+async function waitForAudit(query, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const row = await findAudit(query);
+    if (row) return row;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${query}`);
+}
+
+/** One progress line per call Kora makes into the world: the model's turns, tools, the fix, the DM. */
+function watchTheWorld(world) {
+  let turn = 0;
+  world.onRequest((request) => {
+    if (request.provider === "anthropic" && request.path.endsWith("/messages")) {
+      turn += 1;
+      const body = safeJson(request.body);
+      const last = body?.messages?.at(-1);
+      const results = Array.isArray(last?.content) ? last.content.filter((block) => block.type === "tool_result") : [];
+      const calls = body?.messages?.at(-2)?.content?.filter?.((block) => block.type === "tool_use") ?? [];
+      for (const call of calls) step("tool", `${call.name} ${JSON.stringify(call.input)}`);
+      step(
+        "claude",
+        `turn ${turn} → ${body?.model ?? "?"}${results.length ? ` (${results.length} tool result${results.length > 1 ? "s" : ""})` : ""}`,
+      );
+    } else if (request.provider === "fly" && request.method !== "GET") {
+      step("fly", `${request.method} ${request.path}`);
+    } else if (request.provider === "slack") {
+      step("slack", `${request.path.split("/").at(-1)} → operator`);
+    }
+  });
+}
+
+function printDm(world) {
+  const post = world.providers.get("slack").posts.at(-1);
+  if (!post) return;
+  console.log(`\n${bold("── The DM, as the operator reads it in Slack ─────────────────────────")}`);
+  const lines = [];
+  for (const block of post.blocks ?? []) {
+    if (block.type === "header") lines.push(bold(block.text.text));
+    else if (block.type === "section") {
+      if (block.text) lines.push(block.text.text);
+      for (const field of block.fields ?? []) lines.push(field.text);
+    } else if (block.type === "context") lines.push(dim(block.elements.map((e) => e.text ?? "").join("  ")));
+    else if (block.type === "actions")
+      lines.push(block.elements.map((e) => `[ ${e.text?.text ?? e.action_id} ]`).join("  "));
+    else if (block.type === "divider") lines.push(dim("────"));
+    else if (block.type === "markdown" || block.type === "rich_text") lines.push(block.text ?? JSON.stringify(block));
+  }
+  console.log((lines.length ? lines : [post.text]).join("\n"));
+}
+
+async function printTimeline(sessionId) {
+  const timeline = await stack.api(`/api/sessions/${encodeURIComponent(sessionId)}/timeline`);
+  console.log(`\n${bold(`── Timeline of ${sessionId} ─────────────────────────`)}`);
+  for (const entry of timeline.entries ?? timeline.rows ?? []) {
+    const at = String(entry.emitted_at ?? entry.created_at ?? "").slice(11, 23);
+    const what = entry.seam ?? `slack_dm_log (${entry.dm_status})`;
+    const d = entry.details ?? {};
+    const summary = [d.probe, d.target ?? d.target_id, d.status, d.rejection_reason, d.outcome, d.dm_status]
+      .filter((value) => value !== undefined && value !== null)
+      .join(" · ");
+    console.log(`${at}  ${what.padEnd(32)} ${summary}`);
+  }
+}
+
+async function runExport() {
+  const date = new Date().toISOString().slice(0, 10);
+  const result = await stack.api(`/api/audit/export?date=${date}`, { method: "POST" });
+  console.log(`\n${bold("── Audit export ─────────────────────────")}`);
+  for (const file of result.files ?? [])
+    console.log(`${file.key}  ${file.rows} rows  sha256 ${String(file.sha256).slice(0, 16)}…`);
+  if (result.manifest_key) console.log(`${result.manifest_key}  (manifest)`);
+}
+
+function safeJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

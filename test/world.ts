@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
+import type { ScriptedReply } from "./fakes/anthropic.ts";
 import type { Fault } from "./fakes/faults.ts";
-import type { MachineSeed } from "./fakes/fly.ts";
+import type { FakeMachine, MachineSeed } from "./fakes/fly.ts";
+import type { SkippingFault } from "./fakes/fly-faults.ts";
+import type { SlackPost } from "./fakes/slack.ts";
+import type { SupabaseServiceStatus } from "./fakes/supabase.ts";
+import type { VercelState } from "./fakes/vercel.ts";
 import type { RecordedRequest } from "./fakes/world.ts";
 
 /** The test side of the fake world's control API, called over real fetch from workerd. */
@@ -29,5 +34,39 @@ export const world = {
       world.control("fly/crash", { id, ...options }),
     autostop: (id: string) => world.control("fly/autostop", { id }),
     lease: (id: string, owner?: string) => world.control<{ nonce: string }>("fly/lease", { id, owner }),
+    state: () => world.control<{ app: string; machines: FakeMachine[] }[]>("fly/state", {}),
+    faultAfter: (fault: SkippingFault) => world.control("fly/fault-after", fault),
   },
+  anthropic: {
+    script: (replies: ScriptedReply[]) => world.control("anthropic/script", { replies }),
+    forgetCache: () => world.control("anthropic/forget-cache", {}),
+  },
+  slack: {
+    posts: async () => (await world.control<{ posts: SlackPost[] }>("slack/posts", {})).posts,
+    fail: (error: string, options: { method?: string; times?: number } = {}) =>
+      world.control("slack/fail", { error, ...options }),
+    ratelimit: (retryAfterSeconds: number, times = 1) =>
+      world.control("slack/ratelimit", { retry_after: retryAfterSeconds, times }),
+  },
+  supabase: {
+    project: (ref: string, services: Record<string, SupabaseServiceStatus> = {}) =>
+      world.control("supabase/project", { ref, services }),
+    service: (ref: string, service: string, status: SupabaseServiceStatus) =>
+      world.control("supabase/service", { ref, service, status }),
+  },
+  vercel: {
+    project: (projectId: string, options: { states?: VercelState[]; teamId?: string } = {}) =>
+      world.control("vercel/project", { projectId, ...options }),
+    deploy: (projectId: string, state: VercelState) => world.control("vercel/deploy", { projectId, state }),
+  },
+  sentry: {
+    project: (org: string, project: string, errorsPerMinute: number) =>
+      world.control("sentry/project", { org, project, errors_per_minute: errorsPerMinute }),
+  },
+  doppler: {
+    config: (project: string, config: string) => world.control("doppler/config", { project, config }),
+    remove: (project: string, config: string) => world.control("doppler/delete", { project, config }),
+  },
+  /** Every answer from `provider` waits this long (benchmarks). */
+  latency: (provider: string, ms: number) => world.control(`${provider}/latency`, { ms }),
 };

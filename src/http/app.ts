@@ -3,8 +3,14 @@ import { bodyLimit } from "hono/body-limit";
 import { parseConfig } from "../config";
 import type { AppEnv } from "./app-env";
 import { auditRoutes } from "./audit-routes";
+import { consoleRoutes } from "./console/routes";
+import { exportRoutes } from "./export-routes";
+import { investigationRoutes } from "./investigation-routes";
+import { sessionRoutes } from "./session-routes";
+import { slackInteractionRoutes } from "./slack-interactions";
 import { HttpError, renderError } from "./errors";
 import { requireOperator } from "./operator-auth";
+import { mcpRoutes } from "../mcp/routes";
 import { version } from "../../package.json";
 
 export const app = new Hono<AppEnv>();
@@ -22,6 +28,12 @@ app.use("*", async (c, next) => {
   await next();
 });
 
+// MCP has its own bearer auth (KORA_MCP_CALLERS), so it sits outside the operator-token guard.
+app.route("/mcp", mcpRoutes);
+
+// Slack signs its requests (KORA_SLACK_SIGNING_SECRET); the operator token does not apply here.
+app.route("/slack/interactions", slackInteractionRoutes);
+
 const api = new Hono<AppEnv>();
 api.use("*", requireOperator);
 api.use(
@@ -34,4 +46,10 @@ api.use(
   }),
 );
 api.route("/audit", auditRoutes);
+api.route("/audit/export", exportRoutes);
+api.route("/investigations", investigationRoutes);
+api.route("/sessions", sessionRoutes);
 app.route("/api", api);
+
+// The operator console (cookie login, not the bearer token); its routes name their own paths.
+app.route("/", consoleRoutes);

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuditWriteError, recordAudit } from "../../src/audit/record";
 import { listAuditEvents } from "../../src/audit/queries";
+import { TEST_SECRETS } from "../fakes/bindings.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -54,7 +55,7 @@ describe("recordAudit", () => {
   });
 
   it("redacts configured secret values wherever they appear", async () => {
-    const secret = env.KORA_FLY_API_TOKEN as string;
+    const secret = TEST_SECRETS.KORA_FLY_API_TOKEN as string;
     const log = vi.spyOn(console, "log");
     await recordAudit(env, {
       seam: "tool.probe_autofix_attempted",

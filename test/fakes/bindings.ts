@@ -17,4 +17,10 @@ export const TEST_SECRETS: Record<string, string> = {
   KORA_FLY_API_TOKEN: "fake-fly-token-0123456789",
   KORA_FLY_APP_NAME: "kora-web",
   KORA_FLY_STAGING_APP_NAME: "kora-web-staging",
+  ANTHROPIC_API_KEY: "sk-ant-fake-0123456789",
+  KORA_SLACK_BOT_TOKEN: "xoxb-fake-0123456789",
+  KORA_SLACK_OPERATOR_USER_ID: "U0OPERATOR",
+  KORA_SLACK_SIGNING_SECRET: "fake-slack-signing-secret-0123456789",
+  KORA_OPERATOR_EMAIL: "operator@example.com",
+  KORA_EMAIL_FROM: "kora@example.com",
 };

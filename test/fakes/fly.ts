@@ -1,10 +1,13 @@
 /**
  * Fake Fly Machines API (`/v1/apps/{app}/machines…`), shapes from PROVIDER-APIS.md §1: machines
  * with events (newest first) and checks, start/stop/restart that pass through transient states
- * over time, `wait` that blocks and answers 408, leases (409 when held by someone else), and
- * Fly's error bodies.
+ * over time, checks that stay `critical` for `checks_delay_ms` after a start, `wait` that blocks
+ * and answers 408, leases (409 when held by someone else), faults that skip the first N matches
+ * (fly-faults.ts), and Fly's error bodies.
  */
 import type { FakeRequest, FakeResponse, ProviderFake, RecordedRequest } from "./world.ts";
+import { SkippingFaultBook, type SkippingFault } from "./fly-faults.ts";
+import { Latency } from "./latency.ts";
 
 export interface FakeMachineCheck {
   name: string;
@@ -38,6 +41,8 @@ export interface FakeMachine {
   transition_ms: number;
   /** Check status once started by a fix (default: passing). */
   checks_after_start: FakeMachineCheck["status"];
+  /** Checks read `critical` for this long after the machine reaches `started`, as on Fly. */
+  checks_delay_ms: number;
 }
 
 export type MachineSeed = Partial<FakeMachine> & { id: string; app: string };
@@ -49,7 +54,10 @@ export class FlyFake implements ProviderFake {
   apps = new Map<string, Map<string, FakeMachine>>();
   /** Tokens the fake accepts; empty means any non-empty token. */
   validTokens: string[] = [];
+  /** Answer delay for benchmarks (`POST /__control/fly/latency {"ms": N}`). */
+  latency = new Latency();
   #timers = new Set<ReturnType<typeof setTimeout>>();
+  #skippingFaults = new SkippingFaultBook();
   #eventSeq = 0;
 
   reset(): void {
@@ -57,6 +65,8 @@ export class FlyFake implements ProviderFake {
     this.#timers.clear();
     this.apps.clear();
     this.validTokens = [];
+    this.latency = new Latency();
+    this.#skippingFaults.clear();
   }
 
   isMutating(request: RecordedRequest): boolean {
@@ -93,10 +103,16 @@ export class FlyFake implements ProviderFake {
         };
         return { nonce: machine.lease.nonce };
       }
+      case "fault-after": {
+        this.#skippingFaults.add(input as unknown as SkippingFault);
+        return { ok: true };
+      }
       case "tokens": {
         this.validTokens = input.tokens as string[];
         return { ok: true };
       }
+      case "latency":
+        return this.latency.set(input);
       case "state": {
         return [...this.apps].map(([app, machines]) => ({ app, machines: [...machines.values()] }));
       }
@@ -124,6 +140,7 @@ export class FlyFake implements ProviderFake {
       start_outcome: "started",
       transition_ms: 30,
       checks_after_start: "passing",
+      checks_delay_ms: 0,
       ...rest,
     };
     if (!this.apps.has(app)) this.apps.set(app, new Map());
@@ -148,7 +165,14 @@ export class FlyFake implements ProviderFake {
     });
   }
 
-  handle(request: FakeRequest): Promise<FakeResponse> | FakeResponse {
+  async handle(request: FakeRequest): Promise<FakeResponse> {
+    await this.latency.wait(request.signal);
+    return this.#route(request);
+  }
+
+  #route(request: FakeRequest): Promise<FakeResponse> | FakeResponse {
+    const skipping = this.#skippingFaults.take(request);
+    if (skipping) return skipping;
     const auth = request.headers.authorization ?? "";
     if (!TOKEN.test(auth)) return { status: 401, body: { error: "You must be authenticated to view this." } };
     const token = auth.replace(/^\S+\s+/, "");
@@ -271,22 +295,38 @@ export class FlyFake implements ProviderFake {
     machine.state = transient;
     this.#event(machine, transient === "starting" ? "start" : "restart", transient, "user");
     if (machine.start_outcome === "stuck") return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+    this.#later(() => {
       if (machine.start_outcome === "started") {
         machine.state = "started";
         machine.instance_id = `01J${crypto.randomUUID().replace(/-/g, "").slice(0, 23).toUpperCase()}`;
-        machine.checks = machine.checks.map((check) => ({
-          ...check,
-          status: machine.checks_after_start,
-          updated_at: new Date().toISOString(),
-        }));
         this.#event(machine, "start", "started", "flyd");
+        if (machine.checks_delay_ms > 0) {
+          this.#setChecks(machine, "critical");
+          this.#later(() => this.#setChecks(machine, machine.checks_after_start), machine.checks_delay_ms);
+        } else {
+          this.#setChecks(machine, machine.checks_after_start);
+        }
       } else {
         this.crash(machine, 1, false);
       }
     }, machine.transition_ms);
+  }
+
+  #later(run: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      run();
+    }, ms);
     this.#timers.add(timer);
+  }
+
+  #setChecks(machine: FakeMachine, status: FakeMachineCheck["status"]): void {
+    machine.checks = machine.checks.map((check) => ({
+      ...check,
+      status,
+      output: status === "passing" ? "OK" : "connect: connection refused",
+      updated_at: new Date().toISOString(),
+    }));
   }
 
   #stop(machine: FakeMachine, requested: boolean): void {

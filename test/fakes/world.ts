@@ -10,6 +10,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { FlyFake } from "./fly.ts";
+import { AnthropicFake } from "./anthropic.ts";
+import { SlackFake } from "./slack.ts";
+import { SupabaseFake } from "./supabase.ts";
+import { VercelFake } from "./vercel.ts";
+import { SentryFake } from "./sentry.ts";
+import { DopplerFake } from "./doppler.ts";
 import { FaultBook, type Fault } from "./faults.ts";
 
 export interface RecordedRequest {
@@ -54,11 +60,21 @@ export interface FakeWorld {
   providers: Map<string, ProviderFake>;
   requests: RecordedRequest[];
   faults: FaultBook;
+  /** Called for every provider request as it arrives (the demo prints its progress from these). */
+  onRequest(listener: (request: RecordedRequest) => void): void;
   close(): Promise<void>;
 }
 
 export function defaultProviders(): ProviderFake[] {
-  return [new FlyFake()];
+  return [
+    new FlyFake(),
+    new AnthropicFake(),
+    new SlackFake(),
+    new SupabaseFake(),
+    new VercelFake(),
+    new SentryFake(),
+    new DopplerFake(),
+  ];
 }
 
 export async function startFakeWorld(
@@ -67,6 +83,7 @@ export async function startFakeWorld(
   const providers = new Map((options.providers ?? defaultProviders()).map((fake) => [fake.name, fake]));
   const requests: RecordedRequest[] = [];
   const faults = new FaultBook();
+  const listeners: ((request: RecordedRequest) => void)[] = [];
   const host = options.host ?? "127.0.0.1";
 
   const server: Server = createServer((req, res) => {
@@ -103,6 +120,7 @@ export async function startFakeWorld(
       body,
     };
     requests.push(recorded);
+    for (const listener of listeners) listener(recorded);
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     const fault = faults.take(provider.name, recorded.method, path);
@@ -157,6 +175,7 @@ export async function startFakeWorld(
     providers,
     requests,
     faults,
+    onRequest: (listener) => listeners.push(listener),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,34 @@
+import type { Config, KoraEnv } from "../config";
+import { countFixActionsSince } from "./queries";
+
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface RestartBudget {
+  max: number;
+  used: number;
+  left: number;
+  window_started_at: string;
+}
+
+/** `KORA_AUTOFIX_MAX_RESTARTS` per machine in the hour before `now`, counted from the audit log. */
+export async function readRestartBudget(
+  env: Pick<KoraEnv, "DB">,
+  config: Pick<Config, "KORA_AUTOFIX_MAX_RESTARTS">,
+  targetId: string,
+  now: Date,
+): Promise<RestartBudget> {
+  const since = new Date(now.getTime() - HOUR_MS).toISOString();
+  const used = await countFixActionsSince(env.DB, targetId, since);
+  const max = config.KORA_AUTOFIX_MAX_RESTARTS;
+  return { max, used, left: Math.max(0, max - used), window_started_at: since };
+}
+
+/** How many fixes a target has left this hour (the DM's "fix budget left"). */
+export async function restartsLeftThisHour(
+  env: Pick<KoraEnv, "DB">,
+  config: Pick<Config, "KORA_AUTOFIX_MAX_RESTARTS">,
+  targetId: string,
+  now: Date,
+): Promise<number> {
+  return (await readRestartBudget(env, config, targetId, now)).left;
+}

@@ -1,0 +1,28 @@
+import type { Config, KoraEnv } from "../config";
+import { createFlyClient } from "../fly/client";
+import { FLY_RESTART_FIX } from "./envelopes";
+import { executeFlyRestart, type ExecutorResult } from "./fly-executor";
+import type { ExecutorLimits } from "./limits";
+
+export interface ExecutorContext {
+  env: KoraEnv;
+  config: Config;
+  now: Date;
+  limits: ExecutorLimits;
+  caller_session_id: string;
+}
+
+export type FixExecutor = (targetId: string, ctx: ExecutorContext) => Promise<ExecutorResult>;
+
+/** One executor per canonical fix name: a new envelope adds its entry here. */
+export const FIX_EXECUTORS: Readonly<Record<string, FixExecutor>> = {
+  [FLY_RESTART_FIX]: (targetId, ctx) =>
+    executeFlyRestart(targetId, {
+      client: createFlyClient(ctx.config, { timeoutMs: ctx.limits.request_timeout_ms }),
+      env: ctx.env,
+      config: ctx.config,
+      now: ctx.now,
+      limits: ctx.limits,
+      lease_description: `kora autofix ${FLY_RESTART_FIX} (${ctx.caller_session_id})`.slice(0, 200),
+    }),
+};

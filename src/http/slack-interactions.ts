@@ -1,0 +1,84 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals/buttons";
+import type { ApprovalClick } from "../approvals/click-gates";
+import { handleApprovalClick } from "../approvals/handle-click";
+import type { Config, KoraEnv } from "../config";
+import { parseInteraction, type ButtonClick } from "../slack/interactions-payload";
+import { verifySlackSignature, type SignatureCheck } from "../slack/signature";
+import type { AppEnv } from "./app-env";
+import { HttpError } from "./errors";
+
+const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>["reason"], string> = {
+  missing_headers: "X-Slack-Signature and X-Slack-Request-Timestamp are required",
+  malformed_headers: "X-Slack-Signature must be v0=<64 hex> and X-Slack-Request-Timestamp unix seconds",
+  stale_timestamp: "X-Slack-Request-Timestamp is more than five minutes old",
+  future_timestamp: "X-Slack-Request-Timestamp is in the future",
+  bad_signature: "X-Slack-Signature does not match the request",
+};
+
+/**
+ * `POST /slack/interactions` (DESIGN §8): Slack's button clicks. The signature is checked on the
+ * raw body before anything is parsed or stored; the click itself runs in `waitUntil`, because
+ * Slack wants its 200 within three seconds and a fix takes longer.
+ */
+export const slackInteractionRoutes = new Hono<AppEnv>().post(
+  "/",
+  bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: () => {
+      throw new HttpError(413, "payload_too_large", "request body is larger than 1 MiB");
+    },
+  }),
+  async (c) => {
+    const config = c.get("config");
+    const secret = config.KORA_SLACK_SIGNING_SECRET;
+    if (!secret) {
+      throw new HttpError(
+        503,
+        "slack_signing_secret_unset",
+        "KORA_SLACK_SIGNING_SECRET is not configured; set it with `wrangler secret put KORA_SLACK_SIGNING_SECRET`",
+      );
+    }
+    // The signed bytes, exactly as sent (Slack's form is ASCII); `.text()` on a form body warns.
+    const rawBody = new TextDecoder().decode(await c.req.arrayBuffer());
+    const signature = await verifySlackSignature(secret, c.req.raw.headers, rawBody, new Date());
+    if (!signature.ok) throw new HttpError(401, `signature_${signature.reason}`, SIGNATURE_MESSAGES[signature.reason]);
+
+    const parsed = parseInteraction(rawBody);
+    if (parsed.kind === "invalid") throw new HttpError(400, "invalid_payload", parsed.message);
+    const clicks = parsed.kind === "clicks" ? parsed.clicks.flatMap(toApprovalClick) : [];
+    if (clicks.length > 0) c.executionCtx.waitUntil(runClicks(clicks, c.env, config));
+    // Slack only needs an empty 200; anything not ours is acknowledged and left alone.
+    return c.body(null, 200);
+  },
+);
+
+function toApprovalClick(button: ButtonClick): ApprovalClick[] {
+  const decision =
+    button.action_id === APPROVE_ACTION_ID ? "approve" : button.action_id === DISMISS_ACTION_ID ? "dismiss" : null;
+  if (!decision) return [];
+  return [
+    {
+      decision,
+      approval_id: button.value,
+      block_id: button.block_id,
+      user_id: button.user_id,
+      channel_id: button.channel_id,
+      message_ts: button.message_ts,
+      action_ts: button.action_ts,
+    },
+  ];
+}
+
+async function runClicks(clicks: ApprovalClick[], env: KoraEnv, config: Config): Promise<void> {
+  for (const click of clicks) {
+    try {
+      await handleApprovalClick(click, { env, config, now: () => new Date() });
+    } catch (error) {
+      // Past the response there is no caller left to tell; the log line is the trace.
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : "unexpected failure";
+      console.error(JSON.stringify({ kora_error: `slack interaction failed: ${message}` }));
+    }
+  }
+}

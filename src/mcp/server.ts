@@ -1,0 +1,68 @@
+import { ProtocolError, ProtocolErrorCode, Server, type Tool } from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { version } from "../../package.json";
+import { redactSecrets } from "../audit/redact";
+import { secretValues } from "../config";
+import { TOOLS, getTool } from "../tools/registry";
+import type { ToolDefinition } from "../tools/tool";
+import { toolAnnotations } from "./annotations";
+import { callToolForMcp, type McpCallScope } from "./tool-call";
+
+/** The JSON Schema shape MCP requires of a tool's input: an object schema of JSON values. */
+const McpInputSchema = z
+  .object({
+    type: z.literal("object"),
+    properties: z.record(z.string(), z.json()).optional(),
+    required: z.array(z.string()).optional(),
+  })
+  .catchall(z.json());
+
+/** The MCP view of one registry tool: JSON Schema from its zod input, honest annotations. */
+export function describeToolForMcp(tool: ToolDefinition): Tool {
+  // `io: "input"` describes what a caller sends: fields with defaults are optional.
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(tool.input, { io: "input" });
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema: McpInputSchema.parse(schema),
+    annotations: toolAnnotations(tool),
+  };
+}
+
+/**
+ * A fresh low-level server per request over the shared tool registry. Low-level rather than
+ * `McpServer.registerTool` so the cap gate runs before input validation: a refused caller
+ * always gets a `mcp.tool_call_denied` row, whatever arguments it sent.
+ */
+export function buildKoraMcpServer(scope: McpCallScope): Server {
+  const server = new Server(
+    { name: "kora", version },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        "Kora's operator tools. Read tools are open to every configured caller; the two mutating tools " +
+        "(kora__send_email_to_operator, kora__attempt_probe_autofix) need the tool's name in the caller's caps.",
+    },
+  );
+
+  server.setRequestHandler("tools/list", () => ({ tools: TOOLS.map(describeToolForMcp) }));
+
+  server.setRequestHandler("tools/call", async (request, ctx) => {
+    const tool = getTool(request.params.name);
+    if (!tool) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `unknown tool: ${request.params.name.slice(0, 100)}`);
+    }
+    try {
+      const result = await callToolForMcp(tool, request.params.arguments, scope, ctx.mcpReq.id);
+      return server.projectCallToolResult(result, undefined);
+    } catch (error) {
+      // Unexpected faults end here, once: logged by class and message, never echoed to the caller.
+      const described = error instanceof Error ? `${error.name}: ${error.message}` : "non-error thrown";
+      const logged = redactSecrets(`mcp ${tool.name}: ${described}`, secretValues(scope.env)).value;
+      console.error(JSON.stringify({ kora_error: logged }));
+      throw new ProtocolError(ProtocolErrorCode.InternalError, "internal error; see the Worker logs");
+    }
+  });
+
+  return server;
+}

@@ -1,0 +1,46 @@
+import type { Config } from "../config";
+import { PROBES, type ProbeName } from "../wake/message";
+import { ConnectionSlots, WORKER_CONNECTION_LIMIT } from "./connection-slots";
+import { probeDoppler } from "./doppler";
+import { probeFly } from "./fly";
+import { createProbeFetch } from "./probe-fetch";
+import { result, type Probe, type ProbeResult } from "./probe-result";
+import type { ProbeSettings } from "./probe-settings";
+import { probeSentry } from "./sentry";
+import { probeSupabase } from "./supabase";
+import { probeVercel } from "./vercel";
+
+export const PROBE_TABLE: Readonly<Record<ProbeName, Probe>> = {
+  fly: probeFly,
+  supabase: probeSupabase,
+  vercel: probeVercel,
+  sentry: probeSentry,
+  doppler: probeDoppler,
+};
+
+/**
+ * Runs every probe at once over one pool of connection slots. Each call is bounded by the
+ * probe timeout, so the whole run is too; a probe that throws (a bug, not a provider fault)
+ * becomes an `error` for that probe alone.
+ */
+export async function runAllProbes(
+  config: Config,
+  settings: ProbeSettings,
+  now: Date,
+  options: { fetch?: typeof fetch; slots?: number } = {},
+): Promise<ProbeResult[]> {
+  const probeFetch = createProbeFetch({
+    slots: new ConnectionSlots(options.slots ?? WORKER_CONNECTION_LIMIT),
+    timeoutMs: settings.KORA_PROBE_TIMEOUT_MS,
+    fetch: options.fetch,
+  });
+  const runs = PROBES.map(async (name) => {
+    try {
+      return await PROBE_TABLE[name]({ config, settings, fetch: probeFetch, now });
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return [result(name, name, "error", { summary: `probe failed: ${message.slice(0, 200)}` }, now)];
+    }
+  });
+  return (await Promise.all(runs)).flat();
+}

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { describeFailure, endpoint, getJson } from "./provider-call";
+import { missingVariables, result, skipped, type Probe } from "./probe-result";
+
+/** The services Kora asks about; `services` is required and repeated (form style, explode). */
+export const SUPABASE_SERVICES = ["auth", "db", "realtime", "rest", "storage"] as const;
+
+const ServiceHealth = z.object({
+  name: z.string(),
+  healthy: z.boolean(),
+  status: z.enum(["COMING_UP", "ACTIVE_HEALTHY", "UNHEALTHY"]).or(z.string()),
+  error: z.string().optional(),
+});
+const HealthAnswer = z.array(ServiceHealth);
+
+/**
+ * Supabase project health (Management API `GET /v1/projects/{ref}/health`). Any service not
+ * `ACTIVE_HEALTHY` makes the project unhealthy: `COMING_UP` lasting the wake threshold's cycles
+ * is an outage from the application's side too.
+ */
+export const probeSupabase: Probe = async ({ config, settings, fetch, now }) => {
+  const ref = config.KORA_SUPABASE_PROJECT_REF;
+  const token = config.KORA_SUPABASE_ACCESS_TOKEN;
+  const missing = missingVariables({ KORA_SUPABASE_ACCESS_TOKEN: token, KORA_SUPABASE_PROJECT_REF: ref });
+  if (!token || !ref) return [skipped("supabase", ref ?? "supabase", missing, now)];
+
+  const url = endpoint(config.KORA_SUPABASE_API_BASE_URL, `v1/projects/${encodeURIComponent(ref)}/health`);
+  for (const service of SUPABASE_SERVICES) url.searchParams.append("services", service);
+  url.searchParams.set("timeout_ms", String(Math.min(10_000, Math.floor(settings.KORA_PROBE_TIMEOUT_MS / 2))));
+
+  const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, HealthAnswer);
+  if (!outcome.ok) return [result("supabase", ref, "error", { summary: describeFailure(outcome.failure) }, now)];
+
+  const failing = outcome.data.filter((service) => service.status !== "ACTIVE_HEALTHY" || !service.healthy);
+  if (failing.length === 0) {
+    return [result("supabase", ref, "healthy", { summary: `${outcome.data.length} services healthy` }, now)];
+  }
+  return [
+    result(
+      "supabase",
+      ref,
+      "unhealthy",
+      {
+        summary: `not healthy: ${failing.map((service) => `${service.name} (${service.status})`).join(", ")}`,
+        services: failing.map((service) => ({ name: service.name, status: service.status, error: service.error })),
+      },
+      now,
+    ),
+  ];
+};

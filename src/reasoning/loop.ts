@@ -1,0 +1,138 @@
+import type { ContentBlock, MessageParam, TextBlock, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import type { Config } from "../config";
+import type { ToolContext } from "../tools/tool";
+import type { WakeMessage } from "../wake/message";
+import { createAnthropic, createMessageWithRetries, EngineUnavailableError, type EngineError } from "./model-call";
+import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./prices";
+import { SYSTEM_BLOCKS } from "./system-prompt";
+import { reasoningToolSpecs } from "./tool-specs";
+import { runToolUse, type ToolCallRecord } from "./tool-runner";
+import { wakePrompt } from "./wake-prompt";
+
+export interface LoopLimits {
+  max_turns: number;
+  /** Wall time for the whole loop, well under the consumer's 15 minutes. */
+  deadline_ms: number;
+  /** `max_tokens` of each model call. */
+  max_tokens: number;
+}
+
+export const DEFAULT_LOOP_LIMITS: LoopLimits = { max_turns: 8, deadline_ms: 5 * 60_000, max_tokens: 2_048 };
+
+/** How the loop ended; everything but `engine_failed` produced a summary from the model. */
+export type LoopEnd = "end_turn" | "max_tokens" | "refusal" | "max_turns" | "deadline" | "engine_failed";
+
+export interface ReasoningOutcome {
+  model: string;
+  end: LoopEnd;
+  turns: number;
+  usage: TokenUsage;
+  cost_usd: number;
+  /** The model's final text (empty when the engine failed before it wrote one). */
+  summary: string;
+  tool_calls: ToolCallRecord[];
+  engine_error?: EngineError;
+}
+
+/**
+ * The explicit tool loop of DESIGN §5: `messages.create`, then each `tool_use` parsed and run
+ * through the registry (gates and audit inside the tools), until the model ends its turn or a
+ * bound (turns, deadline, tokens) is reached. The model never acts by itself: only `runToolUse`
+ * does, one call at a time, with the wake's caller_session_id and `source: "reasoning"`.
+ */
+export async function runReasoningLoop(input: {
+  wake: WakeMessage;
+  config: Config;
+  api_key: string;
+  model: string;
+  ctx: ToolContext;
+  limits?: Partial<LoopLimits>;
+  clock?: () => number;
+}): Promise<ReasoningOutcome> {
+  const limits = { ...DEFAULT_LOOP_LIMITS, ...input.limits };
+  const clock = input.clock ?? Date.now;
+  const deadline = clock() + limits.deadline_ms;
+  const client = createAnthropic(input.api_key, input.config.ANTHROPIC_BASE_URL);
+  const tools = reasoningToolSpecs();
+  const messages: MessageParam[] = [{ role: "user", content: wakePrompt(input.wake, input.config) }];
+  const toolCalls: ToolCallRecord[] = [];
+  let usage = ZERO_USAGE;
+  let turns = 0;
+  let lastText = "";
+
+  const finish = (end: LoopEnd, engineError?: EngineError): ReasoningOutcome => ({
+    model: input.model,
+    end,
+    turns,
+    usage,
+    cost_usd: estimateUsageCost(input.model, usage),
+    summary: lastText,
+    tool_calls: toolCalls,
+    ...(engineError ? { engine_error: engineError } : {}),
+  });
+
+  while (turns < limits.max_turns) {
+    if (clock() >= deadline) return finish("deadline");
+    let response;
+    try {
+      response = await createMessageWithRetries(
+        client,
+        {
+          model: input.model,
+          max_tokens: limits.max_tokens,
+          system: SYSTEM_BLOCKS,
+          tools,
+          tool_choice: { type: "auto" },
+          messages,
+        },
+        deadline,
+        clock,
+      );
+    } catch (error) {
+      if (error instanceof EngineUnavailableError) return finish("engine_failed", error.engine);
+      throw error;
+    }
+    turns += 1;
+    usage = addUsage(usage, {
+      input_tokens: response.usage.input_tokens,
+      output_tokens: response.usage.output_tokens,
+      cache_creation_input_tokens: response.usage.cache_creation_input_tokens ?? 0,
+      cache_read_input_tokens: response.usage.cache_read_input_tokens ?? 0,
+    });
+    const text = textOf(response.content);
+    if (text) lastText = text;
+    // The assistant turn goes back unchanged: newer models return blocks that must round-trip.
+    messages.push({ role: "assistant", content: response.content });
+
+    switch (response.stop_reason) {
+      case "tool_use": {
+        const uses = response.content.filter((block): block is ToolUseBlock => block.type === "tool_use");
+        const results = [];
+        for (const use of uses) {
+          const { result, record } = await runToolUse(use, input.ctx);
+          toolCalls.push(record);
+          results.push(result);
+        }
+        messages.push({ role: "user", content: results });
+        continue;
+      }
+      case "pause_turn":
+        continue;
+      case "max_tokens":
+        return finish("max_tokens");
+      case "refusal":
+        return finish("refusal");
+      default:
+        return finish("end_turn");
+    }
+  }
+  return finish("max_turns");
+}
+
+function textOf(content: ContentBlock[]): string {
+  return content
+    .filter((block): block is TextBlock => block.type === "text")
+    .map((block) => block.text)
+    .join("\n")
+    .trim();
+}

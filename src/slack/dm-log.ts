@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** What kind of DM a row records; a new kind of DM is one entry here. */
+export const DmKind = z.enum(["investigation", "engine_fallback", "dead_letter_notice", "approval_update"]);
+export type DmKind = z.infer<typeof DmKind>;
+
+/** DESIGN §3 step 6: the four values a DM of an investigation can end in, plus plain sends. */
+export const DmStatus = z.enum([
+  "sent",
+  "failed_send",
+  "engine_unavailable_fallback",
+  "engine_unavailable_failed_send",
+]);
+export type DmStatus = z.infer<typeof DmStatus>;
+
+export interface DmLogEntry {
+  /** Idempotency key: a repeat of the same DM (a redelivered wake) inserts nothing. */
+  id: string;
+  created_at: string;
+  caller_session_id: string;
+  kind: DmKind;
+  channel: string | null;
+  dm_status: DmStatus;
+  text: string;
+  blocks: unknown[] | null;
+  slack_ts: string | null;
+  error: string | null;
+}
+
+export const StoredDmLogEntry = z.object({
+  seq: z.number().int(),
+  id: z.string(),
+  created_at: z.string(),
+  caller_session_id: z.string(),
+  kind: z.string(),
+  channel: z.string().nullable(),
+  dm_status: DmStatus,
+  text: z.string(),
+  blocks: z.string().nullable(),
+  slack_ts: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type StoredDmLogEntry = z.infer<typeof StoredDmLogEntry>;
+
+/**
+ * The one function that writes `slack_dm_log` rows, whichever path sent (or failed to send) the
+ * DM. Returns whether a row was inserted: false means this DM was already logged.
+ */
+export async function appendDmLogEntry(db: D1Database, entry: DmLogEntry): Promise<boolean> {
+  const result = await db
+    .prepare(
+      `INSERT INTO slack_dm_log (id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(
+      entry.id,
+      entry.created_at,
+      entry.caller_session_id,
+      entry.kind,
+      entry.channel,
+      entry.dm_status,
+      entry.text,
+      entry.blocks ? JSON.stringify(entry.blocks) : null,
+      entry.slack_ts,
+      entry.error,
+    )
+    .run();
+  return result.meta.changes > 0;
+}
+
+export async function getDmLogEntry(db: D1Database, id: string): Promise<StoredDmLogEntry | null> {
+  const row = await db
+    .prepare(
+      `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
+       FROM slack_dm_log WHERE id = ?1`,
+    )
+    .bind(id)
+    .first();
+  return row ? StoredDmLogEntry.parse(row) : null;
+}
+
+export async function listDmLogForSession(db: D1Database, callerSessionId: string): Promise<StoredDmLogEntry[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
+       FROM slack_dm_log WHERE caller_session_id = ?1 ORDER BY seq`,
+    )
+    .bind(callerSessionId)
+    .all();
+  return results.map((row) => StoredDmLogEntry.parse(row));
+}

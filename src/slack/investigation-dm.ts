@@ -1,0 +1,161 @@
+import type { AnyMessageBlock } from "slack-web-api-client";
+import type { WakeMessage } from "../wake/message";
+import type { FixAttempt } from "../wake/fix-attempts";
+import { clip, code, context, escapeMrkdwn, header, section } from "./mrkdwn";
+
+export type DmEngine =
+  { kind: "model"; model: string; tier: "primary" | "economy" } | { kind: "unavailable"; reason: string };
+
+export interface FixBudget {
+  target_id: string;
+  left: number;
+  max: number;
+}
+
+/** Everything an investigation DM says, gathered before any text is written. */
+export interface InvestigationDmFacts {
+  wake: WakeMessage;
+  engine: DmEngine;
+  /** The model's final text; empty when the engine was unavailable. */
+  summary: string;
+  fix_attempts: FixAttempt[];
+  fix_budgets: FixBudget[];
+}
+
+export interface InvestigationDm {
+  text: string;
+  blocks: AnyMessageBlock[];
+  left_to_decide: string;
+}
+
+/** Which of DESIGN §4's gates gave each rejection_reason. */
+const GATE_OF: Record<string, number> = {
+  unknown_probe: 1,
+  envelope_disabled: 2,
+  action_not_allowed: 3,
+  invalid_target_id: 4,
+  target_not_found: 5,
+  target_already_started: 5,
+  restart_budget_exhausted: 5,
+  target_busy: 5,
+};
+
+/**
+ * The operator's DM: what was seen, what was tried and its outcome (the refusing gate, the fix
+ * budget left), the investigation, and what is left to decide. `extra_blocks` go after "Left
+ * for you" — where a later change puts Approve/Dismiss buttons.
+ */
+export function buildInvestigationDm(
+  facts: InvestigationDmFacts,
+  options: { extra_blocks?: AnyMessageBlock[] } = {},
+): InvestigationDm {
+  const { wake } = facts;
+  const left = whatIsLeft(facts);
+  const blocks: AnyMessageBlock[] = [
+    header(`${wake.probe} · ${wake.target} unhealthy`),
+    section(`*What I saw*\n${seen(wake)}`),
+    section(`*What I tried*\n${tried(facts)}`),
+    section(`*Investigation*\n${investigation(facts)}`),
+    section(`*Left for you*\n${escapeMrkdwn(left)}`),
+    ...(options.extra_blocks ?? []),
+    context(
+      [
+        `session ${code(wake.caller_session_id)}`,
+        facts.engine.kind === "model"
+          ? `model ${code(facts.engine.model)} (${facts.engine.tier})`
+          : `engine unavailable: ${code(facts.engine.reason)}`,
+      ].join(" · "),
+    ),
+  ];
+  const first = facts.fix_attempts[0];
+  const text = clip(
+    `Kora: ${wake.probe} target ${wake.target} unhealthy. ${first ? `Fix: ${attemptLine(first, false)}. ` : "No fix attempted. "}${left}`,
+    3_000,
+  );
+  return { text, blocks, left_to_decide: left };
+}
+
+function seen(wake: WakeMessage): string {
+  const detail = clip(JSON.stringify(wake.detail), 400);
+  return (
+    `The ${code(wake.probe)} probe saw ${code(wake.target)} unhealthy for ${wake.consecutive_unhealthy} ` +
+    `consecutive cycles (last at ${wake.observed_at}).\n> ${escapeMrkdwn(detail)}`
+  );
+}
+
+function tried(facts: InvestigationDmFacts): string {
+  const lines = facts.fix_attempts.map((attempt) => `• ${attemptLine(attempt, true)}`);
+  if (lines.length === 0) lines.push("Nothing: no fix was attempted.");
+  for (const budget of facts.fix_budgets) {
+    lines.push(`Fix budget left for ${code(budget.target_id)}: ${budget.left} of ${budget.max} this hour.`);
+  }
+  return lines.join("\n");
+}
+
+function attemptLine(attempt: FixAttempt, markup: boolean): string {
+  const c = markup ? code : (text: string) => text;
+  const what = `${attempt.action} on ${c(attempt.target_id)}${attempt.fly_app ? ` (${attempt.fly_app})` : ""}`;
+  switch (attempt.status) {
+    case "attempted": {
+      const states = [attempt.before_state?.state, attempt.after_state?.state].filter(Boolean).join(" → ");
+      return `${what}: attempted, outcome ${markup ? "*" : ""}${attempt.outcome ?? "unknown"}${markup ? "*" : ""}${states ? ` (${states})` : ""}`;
+    }
+    case "rejected": {
+      const reason = attempt.rejection_reason ?? "unknown";
+      const gate = GATE_OF[reason];
+      return `${what}: rejected by ${gate ? `gate ${gate}` : "the gates"}, ${c(reason)}${envHint(attempt)}`;
+    }
+    case "failed":
+      return `${what}: failed (${attempt.error?.kind ?? "error"}${attempt.error?.message ? `: ${escapeMrkdwn(clip(attempt.error.message, 200))}` : ""})`;
+  }
+}
+
+function envHint(attempt: FixAttempt): string {
+  const env = attempt.rejection_detail?.enable_env;
+  return attempt.rejection_reason === "envelope_disabled" && typeof env === "string" ? ` (${env} is off)` : "";
+}
+
+function investigation(facts: InvestigationDmFacts): string {
+  if (facts.engine.kind === "unavailable") {
+    return `Kora's reasoning engine was unavailable (${code(facts.engine.reason)}), so this message was built from the wake alone.`;
+  }
+  return facts.summary ? escapeMrkdwn(clip(facts.summary, 2_400)) : "The model ended without a summary.";
+}
+
+/** The one or two lines the operator acts on, from the fix attempts' own results. */
+export function whatIsLeft(facts: InvestigationDmFacts): string {
+  const { wake } = facts;
+  const attempt = facts.fix_attempts.at(-1);
+  if (!attempt) {
+    return facts.engine.kind === "unavailable"
+      ? `Look at ${wake.probe} target ${wake.target} yourself: Kora could not investigate it.`
+      : `Decide what to do about ${wake.probe} target ${wake.target}: Kora attempted no fix.`;
+  }
+  const target = attempt.target_id;
+  switch (attempt.status) {
+    case "attempted":
+      switch (attempt.outcome) {
+        case "recovered":
+          return `Nothing urgent: ${target} is running again. If it stops again, look at why it exited.`;
+        case "not_recovered":
+          return `${target} did not come back (now ${attempt.after_state?.state ?? "not started"}): look at it by hand.`;
+        default:
+          return `${target} had not settled when Kora stopped waiting: check whether it is running.`;
+      }
+    case "failed":
+      return `The fix on ${target} failed (${attempt.error?.kind ?? "error"}): look at it by hand.`;
+    case "rejected":
+      switch (attempt.rejection_reason) {
+        case "envelope_disabled":
+          return `Decide whether to restart ${target}: do it yourself, or enable ${String(attempt.rejection_detail?.enable_env ?? "its envelope")} so Kora may.`;
+        case "restart_budget_exhausted":
+          return `${target} has used its restart budget for this hour and keeps failing: look at it by hand.`;
+        case "target_busy":
+          return `Someone (a deploy?) holds the lease on ${target}: check that deploy before acting.`;
+        case "target_already_started":
+          return `${target} is already started: if it is still unhealthy, look at its health checks.`;
+        default:
+          return `The fix was refused (${attempt.rejection_reason ?? "unknown"}): decide on a fix for ${target} by hand.`;
+      }
+  }
+}

@@ -1,0 +1,191 @@
+import { approvalBlocksForToolCalls } from "../approvals/dm-offers";
+import { recordAudit } from "../audit/record";
+import { restartsLeftThisHour } from "../autofix/budget";
+import type { Config, KoraEnv } from "../config";
+import { chooseEngine, type EngineChoice } from "../reasoning/budget-ladder";
+import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning/loop";
+import { ZERO_USAGE } from "../reasoning/prices";
+import { readSpendToday } from "../reasoning/spend";
+import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
+import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
+import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
+import { anyFixActionSent, fixAttemptsFrom, type FixAttempt } from "./fix-attempts";
+import type { WakeMessage } from "./message";
+
+export interface InvestigationOptions {
+  now?: () => Date;
+  loop_limits?: Partial<LoopLimits>;
+}
+
+/** What the consumer does with the message afterwards. */
+export type InvestigationResult =
+  { kind: "completed"; dm: DmDelivery } | { kind: "already_done" } | { kind: "running_elsewhere"; stale_at: Date };
+
+/**
+ * DESIGN §3 steps 2–6 for one parsed wake: claim, pick the engine, reason (or fall back), DM,
+ * one `probe.investigation_completed` row, mark done. Every side effect is keyed on the wake, so
+ * a redelivery after a crash repeats none of them (the DM log and the audit row insert nothing;
+ * a repeated fix meets gate 5 with the machine already started).
+ */
+export async function investigateWake(
+  wake: WakeMessage,
+  env: KoraEnv,
+  config: Config,
+  options: InvestigationOptions = {},
+): Promise<InvestigationResult> {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const claim = await claimInvestigation(env.DB, wake, started);
+  if (claim.kind === "done") return { kind: "already_done" };
+  if (claim.kind === "running_elsewhere") return claim;
+  try {
+    return { kind: "completed", dm: await investigateClaimed(wake, env, config, now, started, claim.token, options) };
+  } catch (error) {
+    // The original fault is what the retry must see; a release that fails too only means the
+    // retry waits for the claim to go stale.
+    await releaseClaim(env.DB, wake.wake_id, claim.token).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function investigateClaimed(
+  wake: WakeMessage,
+  env: KoraEnv,
+  config: Config,
+  now: () => Date,
+  started: Date,
+  token: string,
+  options: InvestigationOptions,
+): Promise<DmDelivery> {
+  const choice = chooseEngine({
+    has_api_key: config.ANTHROPIC_API_KEY !== undefined,
+    spent_usd: await readSpendToday(env.DB, started),
+    budget_usd: config.KORA_DAILY_BUDGET_USD,
+    primary_model: config.KORA_MODEL,
+    economy_model: config.KORA_ECONOMY_MODEL,
+  });
+  const outcome =
+    choice.kind === "model" && config.ANTHROPIC_API_KEY
+      ? await runReasoningLoop({
+          wake,
+          config,
+          api_key: config.ANTHROPIC_API_KEY,
+          model: choice.model,
+          ctx: { env, config, caller_session_id: wake.caller_session_id, source: "reasoning", now },
+          limits: options.loop_limits,
+        })
+      : null;
+  const engine = dmEngine(choice, outcome);
+  const attempts = outcome ? fixAttemptsFrom(outcome.tool_calls) : [];
+  // A fix only the envelope refused gets Approve/Dismiss buttons (DESIGN §4, docs/slack-approvals.md).
+  const approvalBlocks = await approvalBlocksForToolCalls(
+    env,
+    config,
+    wake.caller_session_id,
+    outcome?.tool_calls ?? [],
+    now(),
+  );
+  const dm = buildInvestigationDm(
+    {
+      wake,
+      engine,
+      summary: outcome?.summary ?? "",
+      fix_attempts: attempts,
+      fix_budgets: await fixBudgets(env, config, wake, attempts, now()),
+    },
+    { extra_blocks: approvalBlocks },
+  );
+  const delivery = await sendOperatorDm(
+    env,
+    config,
+    {
+      id: `dm:${wake.wake_id}`,
+      caller_session_id: wake.caller_session_id,
+      kind: engine.kind === "model" ? "investigation" : "engine_fallback",
+      text: dm.text,
+      blocks: dm.blocks,
+      engine_unavailable: engine.kind === "unavailable",
+    },
+    now(),
+  );
+
+  const usage = outcome?.usage ?? ZERO_USAGE;
+  const summary = engine.kind === "model" ? outcome?.summary || dm.text : dm.text;
+  const finished = now();
+  await recordAudit(
+    env,
+    {
+      id: `investigation_completed:${wake.wake_id}`,
+      seam: "probe.investigation_completed",
+      caller_session_id: wake.caller_session_id,
+      source: "system",
+      details: {
+        wake_id: wake.wake_id,
+        probe: wake.probe,
+        target: wake.target,
+        model: outcome?.model ?? null,
+        input_tokens: usage.input_tokens,
+        output_tokens: usage.output_tokens,
+        cache_read_input_tokens: usage.cache_read_input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        cost_usd: outcome?.cost_usd ?? 0,
+        turns: outcome?.turns ?? 0,
+        duration_ms: finished.getTime() - started.getTime(),
+        summary,
+        dm_status: delivery.dm_status,
+        autofix_attempted: anyFixActionSent(attempts),
+        engine: engine.kind === "model" ? engine.tier : `unavailable:${engine.reason}`,
+        loop_end: outcome?.end ?? null,
+        tool_calls: outcome?.tool_calls.map((call) => ({ name: call.name, is_error: call.is_error })) ?? [],
+        fix_attempts: attempts.map((a) => ({
+          target_id: a.target_id,
+          status: a.status,
+          outcome: a.outcome ?? null,
+          rejection_reason: a.rejection_reason ?? null,
+        })),
+        dm_error: delivery.error,
+        left_to_decide: dm.left_to_decide,
+      },
+    },
+    finished,
+  );
+  await completeInvestigation(env.DB, wake.wake_id, token, {
+    completed_at: finished,
+    dm_status: delivery.dm_status,
+    model: outcome?.model ?? null,
+    cost_usd: outcome?.cost_usd ?? 0,
+    summary,
+  });
+  return delivery;
+}
+
+/** The ladder's choice, or — when the model API failed after its retries — unavailable too. */
+function dmEngine(choice: EngineChoice, outcome: ReasoningOutcome | null): DmEngine {
+  if (choice.kind === "unavailable") return { kind: "unavailable", reason: choice.reason };
+  if (!outcome) return { kind: "unavailable", reason: "no_api_key" };
+  if (outcome.end === "engine_failed") {
+    return { kind: "unavailable", reason: `model_api_${outcome.engine_error?.kind ?? "unknown"}` };
+  }
+  return { kind: "model", model: choice.model, tier: choice.tier };
+}
+
+/** The Fly restart budget left for the wake's machine and every machine a fix touched. */
+async function fixBudgets(
+  env: KoraEnv,
+  config: Config,
+  wake: WakeMessage,
+  attempts: FixAttempt[],
+  now: Date,
+): Promise<FixBudget[]> {
+  const targets = new Set(attempts.filter((a) => a.probe === "fly").map((a) => a.target_id));
+  if (wake.probe === "fly") targets.add(wake.target);
+  const budgets: FixBudget[] = [];
+  for (const target_id of targets) {
+    budgets.push({
+      target_id,
+      left: await restartsLeftThisHour(env, config, target_id, now),
+      max: config.KORA_AUTOFIX_MAX_RESTARTS,
+    });
+  }
+  return budgets;
+}

@@ -1,0 +1,165 @@
+/**
+ * Fake Anthropic Messages API (`POST /v1/messages`), shapes from API-NOTES.md: the message
+ * object, `tool_use` turns, the error body `{ type: "error", error, request_id }`, and `usage`
+ * reported the way the API does it (prompt caching included, see ./prompt-cache.ts).
+ *
+ * Replies come from a script set through the control API (`/__control/anthropic/script`), or,
+ * when nothing is scripted, from a default scenario (./anthropic-scenario.ts) so the demo works
+ * with no setup. Faults (429/529 …) use the world's fault book with an Anthropic error body.
+ */
+import { defaultScenarioReply } from "./anthropic-scenario.ts";
+import { PromptCache, promptBlocks, tokensOf } from "./prompt-cache.ts";
+import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
+
+export interface ContentBlock {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface MessageParam {
+  role: "user" | "assistant";
+  content: string | ContentBlock[];
+}
+
+export interface MessagesRequest {
+  model: string;
+  max_tokens: number;
+  messages: MessageParam[];
+  system?: string | ContentBlock[];
+  tools?: ContentBlock[];
+  [key: string]: unknown;
+}
+
+/** One scripted answer: an assistant message, or an API error. */
+export type ScriptedReply =
+  | { content: ContentBlock[]; stop_reason?: string }
+  | { error: { status: number; type: string; message: string; headers?: Record<string, string> } };
+
+export class AnthropicFake implements ProviderFake {
+  readonly name = "anthropic";
+  #script: ScriptedReply[] = [];
+  #cache = new PromptCache();
+  #seq = 0;
+
+  reset(): void {
+    this.#script = [];
+    this.#cache = new PromptCache();
+    this.#seq = 0;
+  }
+
+  control(command: string, body: unknown): unknown {
+    switch (command) {
+      case "script": {
+        const replies = (body as { replies?: ScriptedReply[] }).replies;
+        if (!Array.isArray(replies)) throw new Error("script needs { replies: [...] }");
+        this.#script.push(...replies);
+        return { ok: true, queued: this.#script.length };
+      }
+      case "clear-script":
+        this.#script = [];
+        return { ok: true };
+      case "forget-cache":
+        this.#cache = new PromptCache();
+        return { ok: true };
+      default:
+        throw new Error(`unknown anthropic control "${command}"`);
+    }
+  }
+
+  isMutating(): boolean {
+    return false;
+  }
+
+  handle(request: FakeRequest): FakeResponse {
+    const requestId = `req_fake${String(++this.#seq).padStart(8, "0")}`;
+    const error = (status: number, type: string, message: string, headers?: Record<string, string>) => ({
+      status,
+      headers: { "request-id": requestId, ...headers },
+      body: { type: "error", error: { type, message }, request_id: requestId },
+    });
+    if (request.method !== "POST" || request.path !== "/v1/messages") {
+      return error(404, "not_found_error", `Not found: ${request.method} ${request.path}`);
+    }
+    // The SDK sends the key as `Authorization: Bearer`; older clients use `x-api-key`.
+    const bearer = /^Bearer\s+\S+$/i.test(request.headers.authorization ?? "");
+    if (!request.headers["x-api-key"] && !bearer) {
+      return error(401, "authentication_error", "x-api-key or Authorization header is required");
+    }
+    if (!request.headers["anthropic-version"]) {
+      return error(400, "invalid_request_error", "anthropic-version: header is required");
+    }
+    let body: MessagesRequest;
+    try {
+      body = JSON.parse(request.body) as MessagesRequest;
+    } catch {
+      return error(400, "invalid_request_error", "There was an error parsing the body of your request");
+    }
+    const problem = validate(body);
+    if (problem) return error(400, "invalid_request_error", problem);
+
+    const next = this.#script.shift() ?? defaultScenarioReply(body);
+    if ("error" in next) {
+      return error(next.error.status, next.error.type, next.error.message, next.error.headers);
+    }
+    const blocks = promptBlocks(body);
+    const breakpoints = blocks.filter((block) => block.breakpoint).length;
+    if (breakpoints > 4) {
+      return error(
+        400,
+        "invalid_request_error",
+        `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`,
+      );
+    }
+    const usage = this.#cache.usageFor(body.model, blocks, Date.now());
+    const content = next.content.map((block) =>
+      block.type === "tool_use" && !block.id
+        ? { ...block, id: `toolu_fake${crypto.randomUUID().slice(0, 18)}` }
+        : block,
+    );
+    const stopReason =
+      next.stop_reason ?? (content.some((block) => block.type === "tool_use") ? "tool_use" : "end_turn");
+    return {
+      status: 200,
+      headers: { "request-id": requestId },
+      body: {
+        id: `msg_fake${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`,
+        type: "message",
+        role: "assistant",
+        model: body.model,
+        content,
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: Math.max(1, tokensOf(JSON.stringify(content))), service_tier: "standard" },
+      },
+    };
+  }
+}
+
+/** The checks the real API makes that a loop bug would trip (400 invalid_request_error). */
+function validate(body: MessagesRequest): string | undefined {
+  if (typeof body.model !== "string" || !body.model) return "model: Field required";
+  if (typeof body.max_tokens !== "number" || body.max_tokens < 1) return "max_tokens: Field required";
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return "messages: at least one message is required";
+  if (body.messages[0]?.role !== "user") return 'messages: first message must use the "user" role';
+  for (const [index, message] of body.messages.entries()) {
+    if (message.role !== "assistant" || typeof message.content === "string") continue;
+    const ids = message.content.filter((block) => block.type === "tool_use").map((block) => block.id);
+    if (ids.length === 0) continue;
+    const reply = body.messages[index + 1];
+    const answered = new Set(
+      reply && typeof reply.content !== "string"
+        ? reply.content.filter((block) => block.type === "tool_result").map((block) => block.tool_use_id)
+        : [],
+    );
+    const missing = ids.filter((id) => !answered.has(id));
+    if (missing.length > 0) {
+      return `messages.${index + 1}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+    }
+  }
+  for (const tool of body.tools ?? []) {
+    if (typeof tool.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) {
+      return `tools: name must match ^[a-zA-Z0-9_-]{1,64}$`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * Fake Sentry API: Discover `GET /api/0/organizations/{org}/events-stats/` (PROVIDER-APIS.md §5)
+ * with a switchable error rate per project, and Sentry's `{ detail }` error bodies.
+ */
+import { bearerToken, Latency, tokenAccepted } from "./latency.ts";
+import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
+
+export class SentryFake implements ProviderFake {
+  readonly name = "sentry";
+  /** `org/project` → error events per minute. */
+  projects = new Map<string, number>();
+  validTokens: string[] = [];
+  latency = new Latency();
+
+  reset(): void {
+    this.projects.clear();
+    this.validTokens = [];
+    this.latency = new Latency();
+  }
+
+  control(command: string, body: unknown): unknown {
+    const input = body as Record<string, unknown>;
+    switch (command) {
+      case "project":
+        this.projects.set(`${String(input.org)}/${String(input.project)}`, Number(input.errors_per_minute ?? 0));
+        return { ok: true };
+      case "tokens":
+        this.validTokens = input.tokens as string[];
+        return { ok: true };
+      case "latency":
+        return this.latency.set(input);
+      default:
+        throw new Error(`unknown sentry control command "${command}"`);
+    }
+  }
+
+  async handle(request: FakeRequest): Promise<FakeResponse> {
+    await this.latency.wait(request.signal);
+    if (!tokenAccepted(bearerToken(request.headers), this.validTokens)) {
+      return { status: 401, body: { detail: "Invalid token" } };
+    }
+    const match = /^\/api\/0\/organizations\/([^/]+)\/events-stats\/?$/.exec(request.path);
+    if (!match || request.method !== "GET")
+      return { status: 404, body: { detail: "The requested resource does not exist" } };
+    const org = match[1] ?? "";
+    const query = request.url.searchParams;
+    const projectSlug = /(?:^|\s)project:(\S+)/.exec(query.get("query") ?? "")?.[1];
+    const perMinute = projectSlug ? this.projects.get(`${org}/${projectSlug}`) : undefined;
+    if (perMinute === undefined) return { status: 404, body: { detail: "The requested resource does not exist" } };
+    const period = /^(\d+)m$/.exec(query.get("statsPeriod") ?? "");
+    if (!period || query.get("interval") !== "1m") {
+      return { status: 400, body: { detail: "statsPeriod must be minutes (e.g. 5m) and interval 1m" } };
+    }
+    const minutes = Number(period[1]);
+    const end = Math.floor(Date.now() / 60_000) * 60;
+    return {
+      status: 200,
+      body: {
+        data: Array.from({ length: minutes }, (_, i) => [end - (minutes - 1 - i) * 60, [{ count: perMinute }]]),
+        start: end - minutes * 60,
+        end,
+      },
+    };
+  }
+}

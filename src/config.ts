@@ -122,6 +122,12 @@ export const Config = z.object({
   KORA_WAKE_COOLDOWN_MINUTES: count(30, 0, 10_080),
   KORA_AUTOFIX_MAX_RESTARTS: count(3, 0, 100),
   KORA_APPROVAL_TTL_MINUTES: count(60, 1, 1_440),
+
+  /** Per provider call, counted from when the call gets one of the six connections. */
+  KORA_PROBE_TIMEOUT_MS: count(8_000, 100, 25_000),
+  /** Sentry: error events in the window above which the project is unhealthy. */
+  KORA_SENTRY_ERROR_THRESHOLD: count(50, 1, 1_000_000),
+  KORA_SENTRY_WINDOW_MINUTES: count(5, 1, 60),
 });
 export type Config = z.infer<typeof Config>;
 

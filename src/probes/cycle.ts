@@ -3,7 +3,6 @@ import type { WakeMessage } from "../wake/message";
 import { claimCycle, completeCycleStatement, type CycleClaim } from "./cycle-claim";
 import { planCycle } from "./cycle-plan";
 import type { ProbeResult } from "./probe-result";
-import { parseProbeSettings } from "./probe-settings";
 import { pruneStatements } from "./retention";
 import { runAllProbes } from "./run-probes";
 import { loadInvestigationStatuses, loadTargetMemory, saveResultStatement, saveTargetStatement } from "./state-store";
@@ -34,14 +33,13 @@ export async function runProbeCycle(
   options: { fetch?: typeof fetch; slots?: number } = {},
 ): Promise<CycleOutcome> {
   const scheduledTime = now.getTime();
-  const settings = parseProbeSettings(env);
   const claim = await claimCycle(env.DB, scheduledTime, new Date());
   if (claim !== "claimed" && claim !== "taken_over") {
     logCycle({ scheduled_time: now.toISOString(), claim });
     return { claim, results: [], wakes: [] };
   }
 
-  const results = await runAllProbes(config, settings, now, options);
+  const results = await runAllProbes(config, now, options);
   const memory = await loadTargetMemory(env.DB);
   const wakeIds = [...memory.values()].flatMap((m) => (m.last_wake_id ? [m.last_wake_id] : []));
   const plan = await planCycle({

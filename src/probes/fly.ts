@@ -13,7 +13,7 @@ const APP_SLOTS = [
  * Fly machines of the production and staging apps: one result per machine, plus one per app
  * saying whether the app could be listed at all (that row carries the probe's `error`).
  */
-export const probeFly: Probe = async ({ config, settings, fetch, now }) => {
+export const probeFly: Probe = async ({ config, fetch, now }) => {
   const slots = APP_SLOTS.map((slot) => ({ ...slot, app: config[slot.variable] }));
   const unset = slots.filter((slot) => !slot.app).map((slot) => skipped("fly", slot.placeholder, [slot.variable], now));
   const apps = slots.flatMap((slot) => (slot.app ? [slot.app] : []));
@@ -22,7 +22,7 @@ export const probeFly: Probe = async ({ config, settings, fetch, now }) => {
   }
   // Our probe fetch owns the per-call timeout (from when a call gets its connection); the
   // client's own bound is only a backstop.
-  const client = createFlyClient(config, { fetch, timeoutMs: settings.KORA_PROBE_TIMEOUT_MS * 4 });
+  const client = createFlyClient(config, { fetch, timeoutMs: config.KORA_PROBE_TIMEOUT_MS * 4 });
   return [...(await probeFlyApps(client, apps, now)), ...unset];
 };
 

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../config";
 import type { ProbeName } from "../wake/message";
-import type { ProbeSettings } from "./probe-settings";
 
 export const ProbeStatus = z.enum(["healthy", "unhealthy", "error", "skipped"]);
 export type ProbeStatus = z.infer<typeof ProbeStatus>;
@@ -27,7 +26,6 @@ export type Probe = (context: ProbeContext) => Promise<ProbeResult[]>;
 
 export interface ProbeContext {
   config: Config;
-  settings: ProbeSettings;
   fetch: typeof fetch;
   now: Date;
 }

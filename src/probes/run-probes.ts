@@ -5,7 +5,6 @@ import { probeDoppler } from "./doppler";
 import { probeFly } from "./fly";
 import { createProbeFetch } from "./probe-fetch";
 import { result, type Probe, type ProbeResult } from "./probe-result";
-import type { ProbeSettings } from "./probe-settings";
 import { probeSentry } from "./sentry";
 import { probeSupabase } from "./supabase";
 import { probeVercel } from "./vercel";
@@ -25,18 +24,17 @@ export const PROBE_TABLE: Readonly<Record<ProbeName, Probe>> = {
  */
 export async function runAllProbes(
   config: Config,
-  settings: ProbeSettings,
   now: Date,
   options: { fetch?: typeof fetch; slots?: number } = {},
 ): Promise<ProbeResult[]> {
   const probeFetch = createProbeFetch({
     slots: new ConnectionSlots(options.slots ?? WORKER_CONNECTION_LIMIT),
-    timeoutMs: settings.KORA_PROBE_TIMEOUT_MS,
+    timeoutMs: config.KORA_PROBE_TIMEOUT_MS,
     fetch: options.fetch,
   });
   const runs = PROBES.map(async (name) => {
     try {
-      return await PROBE_TABLE[name]({ config, settings, fetch: probeFetch, now });
+      return await PROBE_TABLE[name]({ config, fetch: probeFetch, now });
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return [result(name, name, "error", { summary: `probe failed: ${message.slice(0, 200)}` }, now)];

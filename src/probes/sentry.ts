@@ -11,7 +11,7 @@ const EventsStats = z.object({
  * Sentry error rate (Discover `events-stats`, the only endpoint with minute buckets): unhealthy
  * when the error events of the project over the last window exceed the threshold.
  */
-export const probeSentry: Probe = async ({ config, settings, fetch, now }) => {
+export const probeSentry: Probe = async ({ config, fetch, now }) => {
   const org = config.KORA_SENTRY_ORG;
   const project = config.KORA_SENTRY_PROJECT;
   const token = config.KORA_SENTRY_AUTH_TOKEN;
@@ -23,7 +23,7 @@ export const probeSentry: Probe = async ({ config, settings, fetch, now }) => {
   });
   if (!token || !org || !project) return [skipped("sentry", target, missing, now)];
 
-  const window = settings.KORA_SENTRY_WINDOW_MINUTES;
+  const window = config.KORA_SENTRY_WINDOW_MINUTES;
   const url = endpoint(config.KORA_SENTRY_API_BASE_URL, `api/0/organizations/${encodeURIComponent(org)}/events-stats/`);
   url.searchParams.set("query", `event.type:error project:${project}`);
   url.searchParams.set("yAxis", "count()");
@@ -37,7 +37,7 @@ export const probeSentry: Probe = async ({ config, settings, fetch, now }) => {
     (sum, [, counts]) => sum + counts.reduce((total, c) => total + c.count, 0),
     0,
   );
-  const threshold = settings.KORA_SENTRY_ERROR_THRESHOLD;
+  const threshold = config.KORA_SENTRY_ERROR_THRESHOLD;
   const facts = { errors, window_minutes: window, threshold };
   if (errors > threshold) {
     return [

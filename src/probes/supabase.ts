@@ -18,7 +18,7 @@ const HealthAnswer = z.array(ServiceHealth);
  * `ACTIVE_HEALTHY` makes the project unhealthy: `COMING_UP` lasting the wake threshold's cycles
  * is an outage from the application's side too.
  */
-export const probeSupabase: Probe = async ({ config, settings, fetch, now }) => {
+export const probeSupabase: Probe = async ({ config, fetch, now }) => {
   const ref = config.KORA_SUPABASE_PROJECT_REF;
   const token = config.KORA_SUPABASE_ACCESS_TOKEN;
   const missing = missingVariables({ KORA_SUPABASE_ACCESS_TOKEN: token, KORA_SUPABASE_PROJECT_REF: ref });
@@ -26,7 +26,7 @@ export const probeSupabase: Probe = async ({ config, settings, fetch, now }) => 
 
   const url = endpoint(config.KORA_SUPABASE_API_BASE_URL, `v1/projects/${encodeURIComponent(ref)}/health`);
   for (const service of SUPABASE_SERVICES) url.searchParams.append("services", service);
-  url.searchParams.set("timeout_ms", String(Math.min(10_000, Math.floor(settings.KORA_PROBE_TIMEOUT_MS / 2))));
+  url.searchParams.set("timeout_ms", String(Math.min(10_000, Math.floor(config.KORA_PROBE_TIMEOUT_MS / 2))));
 
   const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, HealthAnswer);
   if (!outcome.ok) return [result("supabase", ref, "error", { summary: describeFailure(outcome.failure) }, now)];

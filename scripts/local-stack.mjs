@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeWorldBindings } from "../test/fakes/bindings.ts";
-import { seedDemoWorld } from "../test/fakes/seed.ts";
+import { DEMO_VARS, seedDemoWorld } from "../test/fakes/seed.ts";
 import { startFakeWorld } from "../test/fakes/world.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -26,20 +26,13 @@ export async function startLocalStack(options = {}) {
   const ownsPersist = !options.persistTo;
   const vars = {
     ...fakeWorldBindings(world.url),
+    ...DEMO_VARS,
     KORA_OPERATOR_TOKEN: operatorToken,
     KORA_FLY_API_TOKEN: "fake-fly-token-local",
-    KORA_FLY_APP_NAME: "kora-web",
-    KORA_FLY_STAGING_APP_NAME: "kora-web-staging",
     KORA_SUPABASE_ACCESS_TOKEN: "sbp_fake_local_token",
-    KORA_SUPABASE_PROJECT_REF: "abcdefghijklmnopqrst",
     KORA_VERCEL_TOKEN: "fake-vercel-token-local",
-    KORA_VERCEL_PROJECT_ID: "prj_kora_web",
     KORA_SENTRY_AUTH_TOKEN: "fake-sentry-token-local",
-    KORA_SENTRY_ORG: "kora",
-    KORA_SENTRY_PROJECT: "kora-web",
     KORA_DOPPLER_TOKEN: "dp.st.fake_local_token",
-    KORA_DOPPLER_PROJECT: "kora",
-    KORA_DOPPLER_CONFIG: "prd",
     KORA_SLACK_BOT_TOKEN: "xoxb-fake-local",
     KORA_SLACK_SIGNING_SECRET: "fake-signing-secret-local",
     KORA_SLACK_OPERATOR_USER_ID: "U0OPERATOR",

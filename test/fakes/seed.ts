@@ -1,6 +1,7 @@
 /**
- * The world `npm run dev` and `npm run demo` start with: two Fly apps with healthy machines and
- * healthy Supabase, Vercel, Sentry and Doppler (their fakes are healthy after a reset).
+ * The world `npm run dev` and `npm run demo` start with: two Fly apps with healthy machines, and
+ * a healthy Supabase project, Vercel project, Sentry project and Doppler config — the names
+ * `DEMO_VARS` points the Worker at.
  */
 import type { FlyFake } from "./fly.ts";
 import type { FakeWorld } from "./world.ts";
@@ -11,22 +12,45 @@ export const DEMO_MACHINES = {
   staging: "6e825a1b9c0d47",
 } as const;
 
+export const DEMO_VARS = {
+  KORA_FLY_APP_NAME: "kora-web",
+  KORA_FLY_STAGING_APP_NAME: "kora-web-staging",
+  KORA_SUPABASE_PROJECT_REF: "abcdefghijklmnopqrst",
+  KORA_VERCEL_PROJECT_ID: "prj_kora_web",
+  KORA_SENTRY_ORG: "kora",
+  KORA_SENTRY_PROJECT: "kora-web",
+  KORA_DOPPLER_PROJECT: "kora",
+  KORA_DOPPLER_CONFIG: "prd",
+} as const;
+
 export function seedDemoWorld(world: FakeWorld): void {
-  const fly = world.providers.get("fly") as FlyFake | undefined;
-  if (!fly) return;
+  const fly = world.providers.get("fly") as FlyFake;
   fly.putMachine({
-    app: "kora-web",
+    app: DEMO_VARS.KORA_FLY_APP_NAME,
     id: DEMO_MACHINES.web1,
     name: "kora-web-cdg-1",
-    region: "cdg",
     transition_ms: 1500,
   });
   fly.putMachine({
-    app: "kora-web",
+    app: DEMO_VARS.KORA_FLY_APP_NAME,
     id: DEMO_MACHINES.web2,
     name: "kora-web-ams-1",
     region: "ams",
     transition_ms: 1500,
   });
-  fly.putMachine({ app: "kora-web-staging", id: DEMO_MACHINES.staging, name: "kora-web-staging-cdg-1", region: "cdg" });
+  fly.putMachine({
+    app: DEMO_VARS.KORA_FLY_STAGING_APP_NAME,
+    id: DEMO_MACHINES.staging,
+    name: "kora-web-staging-cdg-1",
+  });
+  const control = (provider: string, command: string, body: unknown) =>
+    world.providers.get(provider)?.control(command, body);
+  control("supabase", "project", { ref: DEMO_VARS.KORA_SUPABASE_PROJECT_REF });
+  control("vercel", "project", { projectId: DEMO_VARS.KORA_VERCEL_PROJECT_ID, states: ["READY"] });
+  control("sentry", "project", {
+    org: DEMO_VARS.KORA_SENTRY_ORG,
+    project: DEMO_VARS.KORA_SENTRY_PROJECT,
+    errors_per_minute: 0,
+  });
+  control("doppler", "config", { project: DEMO_VARS.KORA_DOPPLER_PROJECT, config: DEMO_VARS.KORA_DOPPLER_CONFIG });
 }

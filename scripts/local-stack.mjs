@@ -46,10 +46,11 @@ export async function startLocalStack(options = {}) {
   // The env file holds the local tokens: keep it in a private temp dir, removed on stop.
   const envDir = mkdtempSync(join(tmpdir(), "kora-env-"));
   const envFile = join(envDir, "kora.env");
+  // dotenv keeps single-quoted values literal, so JSON values (KORA_MCP_CALLERS) survive.
   writeFileSync(
     envFile,
     Object.entries(vars)
-      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .map(([key, value]) => `${key}='${value}'`)
       .join("\n"),
   );
 

@@ -4,6 +4,7 @@
  * official MCP client, `/api/*` with the operator token.
  */
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
@@ -22,6 +23,7 @@ interface AuditRow {
 }
 interface Stack {
   url: string;
+  persistTo: string;
   worldUrl: string;
   world: import("../fakes/world.ts").FakeWorld;
   api: (path: string, init?: RequestInit) => Promise<any>;
@@ -107,7 +109,11 @@ describe("a crashed Fly machine, end to end", () => {
     const attempt = (timeline.entries as { seam?: string; details?: Record<string, unknown> }[]).find(
       (e) => e.seam === "tool.probe_autofix_attempted",
     );
-    expect(attempt?.details).toMatchObject({ status: "attempted", outcome: "recovered", action_taken: expect.any(String) });
+    expect(attempt?.details).toMatchObject({
+      status: "attempted",
+      outcome: "recovered",
+      action_taken: expect.any(String),
+    });
   });
 
   it("serves the same audit trail to an external agent over MCP", async () => {
@@ -123,15 +129,38 @@ describe("a crashed Fly machine, end to end", () => {
     await client.close();
   });
 
-  it("exports the day to R2 with a manifest that matches the rows", async () => {
+  it("exports the day to R2: JSONL that matches the rows and the manifest, idempotently", async () => {
     const date = new Date().toISOString().slice(0, 10);
+    const dayRows = await auditRows(`since=${date}T00:00:00.000Z&limit=200`);
     const first = await stack.api(`/api/audit/export?date=${date}`, { method: "POST" });
-    const auditFile = (first.files as { key: string; rows: number; sha256: string }[]).find((f) =>
-      f.key.includes("audit"),
-    );
-    expect(auditFile?.key).toMatch(new RegExp(`^audit/dt=${date}/`));
-    expect(auditFile?.rows).toBeGreaterThanOrEqual(4);
+    const files = first.files as { key: string; rows: number; sha256: string }[];
+    const auditFile = files.find((f) => f.key.endsWith("audit_events.jsonl"));
+    const dmFile = files.find((f) => f.key.endsWith("slack_dm_log.jsonl"));
+    expect(auditFile?.key).toBe(`audit/dt=${date}/audit_events.jsonl`);
+
+    expect(auditFile?.rows).toBe(dayRows.length);
+    expect(dmFile?.rows).toBe(1);
+
+    const stored = readR2Object(auditFile!.key);
+    expect(createHash("sha256").update(stored).digest("hex")).toBe(auditFile?.sha256);
+    const lines = stored
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { id: string });
+    expect(lines.map((l) => l.id).sort()).toEqual(dayRows.map((r) => (r as unknown as { id: string }).id).sort());
+
     const again = await stack.api(`/api/audit/export?date=${date}`, { method: "POST" });
     expect(again.files).toEqual(first.files);
   });
 });
+
+/** Reads an exported object back from the local R2 store, the way an operator would. */
+function readR2Object(key: string): string {
+  const result = spawnSync(
+    "npx",
+    ["wrangler", "r2", "object", "get", `kora-audit/${key}`, "--local", "--persist-to", stack.persistTo, "--pipe"],
+    { encoding: "utf8", env: { ...process.env, CI: "true" } },
+  );
+  if (result.status !== 0) throw new Error(`r2 object get ${key} failed: ${result.stderr}`);
+  return result.stdout;
+}

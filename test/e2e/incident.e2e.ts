@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
 import type { FlyFake } from "../fakes/fly.ts";
 import type { SlackFake } from "../fakes/slack.ts";
-// @ts-expect-error -- a plain ES module script without types
-import { startLocalStack } from "../../scripts/local-stack.mjs";
+import { startLocalStack, type LocalStack } from "../../scripts/local-stack.mjs";
 
 interface AuditRow {
   seq: number;
@@ -21,17 +20,9 @@ interface AuditRow {
   source: string;
   details: Record<string, unknown>;
 }
-interface Stack {
-  url: string;
-  persistTo: string;
-  worldUrl: string;
-  world: import("../fakes/world.ts").FakeWorld;
-  api: (path: string, init?: RequestInit) => Promise<any>;
-  stop: () => Promise<void>;
-}
 
 const MCP_TOKEN = "e2e-mcp-reader-token-0123456789";
-let stack: Stack;
+let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startLocalStack({
@@ -54,7 +45,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const auditRows = async (query: string): Promise<AuditRow[]> => (await stack.api(`/api/audit?${query}`)).rows;
+const auditRows = async (query: string): Promise<AuditRow[]> =>
+  (await stack.api<{ rows: AuditRow[] }>(`/api/audit?${query}`)).rows;
 
 describe("a crashed Fly machine, end to end", () => {
   let sessionId: string;

@@ -1,0 +1,24 @@
+import type { FakeWorld } from "../test/fakes/world.ts";
+
+export interface LocalStackOptions {
+  port?: number;
+  worldPort?: number;
+  vars?: Record<string, string>;
+  persistTo?: string;
+  log?: (line: string) => void;
+  onWorkerLog?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  world: FakeWorld;
+  worldUrl: string;
+  operatorToken: string;
+  persistTo: string;
+  vars: Record<string, string>;
+  fireCron(cron: string, time?: number): Promise<void>;
+  api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export function startLocalStack(options?: LocalStackOptions): Promise<LocalStack>;

@@ -64,13 +64,17 @@ export function verifyDirectory(dir) {
   }
   for (const file of manifest.files) {
     const spec = TABLES[file.table];
-    const name = String(file.key ?? "").split("/").at(-1);
+    const name = String(file.key ?? "")
+      .split("/")
+      .at(-1);
     if (!spec) {
       problems.push(`manifest.json: unknown table ${JSON.stringify(file.table)}`);
       continue;
     }
     if (file.key !== `audit/dt=${manifest.date}/${file.table}.jsonl`) {
-      problems.push(`manifest.json: ${file.table} has key ${file.key}, expected audit/dt=${manifest.date}/${file.table}.jsonl`);
+      problems.push(
+        `manifest.json: ${file.table} has key ${file.key}, expected audit/dt=${manifest.date}/${file.table}.jsonl`,
+      );
     }
     const path = join(dir, name);
     if (!existsSync(path)) {
@@ -83,7 +87,8 @@ export function verifyDirectory(dir) {
     if (sha256 !== file.sha256) problems.push(`${name}: sha256 ${sha256}, manifest says ${file.sha256}`);
     const parsed = parseLines(name, bytes.toString("utf8"), spec, manifest.date);
     problems.push(...parsed.problems);
-    if (parsed.rows.length !== file.rows) problems.push(`${name}: ${parsed.rows.length} rows, manifest says ${file.rows}`);
+    if (parsed.rows.length !== file.rows)
+      problems.push(`${name}: ${parsed.rows.length} rows, manifest says ${file.rows}`);
     rows[file.table] = parsed.rows;
   }
   return { manifest, rows, problems };
@@ -188,7 +193,8 @@ export function compareWithD1(table, fileRows, d1Rows) {
     }
     index++;
   }
-  for (; index < fileRows.length; index++) problems.push(`${name} line ${index + 1} (seq ${fileRows[index].seq}): not in D1`);
+  for (; index < fileRows.length; index++)
+    problems.push(`${name} line ${index + 1} (seq ${fileRows[index].seq}): not in D1`);
   return problems;
 }
 
@@ -216,7 +222,10 @@ function parseArgs(argv) {
     else if (!options.target) options.target = arg;
     else throw new Error(`unexpected argument ${arg}`);
   }
-  if (!options.target) throw new Error("usage: npm run audit:verify -- <dir | YYYY-MM-DD> [--local|--remote] [--persist-to DIR] [--keep DIR] [--no-d1]");
+  if (!options.target)
+    throw new Error(
+      "usage: npm run audit:verify -- <dir | YYYY-MM-DD> [--local|--remote] [--persist-to DIR] [--keep DIR] [--no-d1]",
+    );
   return options;
 }
 

@@ -1,3 +1,7 @@
+import { z } from "zod";
+
+const SpendRow = z.object({ spent: z.number().nullable() });
+
 /** The UTC day containing `now`, as the ISO bounds audit rows are compared with. */
 export function utcDayBounds(now: Date): { start: string; end: string } {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
@@ -14,7 +18,6 @@ export async function readSpendToday(db: D1Database, now: Date): Promise<number>
        WHERE seam = 'probe.investigation_completed' AND emitted_at >= ?1 AND emitted_at < ?2`,
     )
     .bind(start, end)
-    .first<{ spent: number | null }>();
-  const spent = Number(row?.spent ?? 0);
-  return Number.isFinite(spent) ? spent : 0;
+    .first();
+  return SpendRow.parse(row).spent ?? 0;
 }

@@ -8,17 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- a plain ES module script without types
-import { startLocalStack } from "../../scripts/local-stack.mjs";
+import type { FlyFake } from "../fakes/fly.ts";
+import { DEMO_MACHINES } from "../fakes/seed.ts";
+import { startLocalStack, type LocalStack } from "../../scripts/local-stack.mjs";
 
-interface Stack {
-  url: string;
-  persistTo: string;
-  api: (path: string, init?: RequestInit) => Promise<{ files: { table: string; rows: number }[] }>;
-  stop: () => Promise<void>;
-}
-
-let stack: Stack;
+let stack: LocalStack;
 let keep: string;
 const date = new Date().toISOString().slice(0, 10);
 
@@ -27,18 +21,25 @@ function verify(...args: string[]) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-async function fireProbeCycle(): Promise<void> {
-  const response = await fetch(`${stack.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
-  if (!response.ok) throw new Error(`cron answered ${response.status}`);
-}
-
 beforeAll(async () => {
   stack = await startLocalStack();
   keep = mkdtempSync(join(tmpdir(), "kora-verify-test-"));
-  await fireProbeCycle();
-  await new Promise((resolve) => setTimeout(resolve, 1100));
-  await fireProbeCycle();
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // A machine crashes; two probe cycles a minute apart (a cycle is idempotent per scheduled
+  // minute) wake Kora, which investigates, fixes and DMs: real rows of every kind to export.
+  const fly = stack.world.providers.get("fly") as FlyFake;
+  const machine = fly.apps.get("kora-web")?.get(DEMO_MACHINES.web1);
+  if (!machine) throw new Error("demo machine missing from the fake world");
+  fly.crash(machine, 1, false);
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+  await stack.fireCron("* * * * *", minute - 60_000);
+  await stack.fireCron("* * * * *", minute);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await stack.api<{ rows: unknown[] }>("/api/audit?seam=probe.investigation_completed");
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("no investigation completed: nothing to export");
 });
 
 afterAll(async () => {
@@ -48,7 +49,9 @@ afterAll(async () => {
 
 describe("npm run audit:verify", () => {
   it("passes a fresh export of the day against its manifest and D1", async () => {
-    const exported = await stack.api(`/api/audit/export?date=${date}`, { method: "POST" });
+    const exported = await stack.api<{ files: { table: string; rows: number }[] }>(`/api/audit/export?date=${date}`, {
+      method: "POST",
+    });
     expect(exported.files.find((f) => f.table === "audit_events")?.rows).toBeGreaterThan(0);
     const result = verify(date, "--persist-to", stack.persistTo, "--keep", keep);
     expect(result.output).toContain("OK: the export matches its manifest and D1");

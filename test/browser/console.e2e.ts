@@ -8,18 +8,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlyFake } from "../fakes/fly.ts";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
-// @ts-expect-error -- a plain ES module script without types
-import { startLocalStack } from "../../scripts/local-stack.mjs";
+import { startLocalStack, type LocalStack } from "../../scripts/local-stack.mjs";
 
-interface Stack {
-  url: string;
-  operatorToken: string;
-  world: import("../fakes/world.ts").FakeWorld;
-  api: (
-    path: string,
-    init?: RequestInit,
-  ) => Promise<{ rows: { caller_session_id: string; details: Record<string, unknown> }[] }>;
-  stop: () => Promise<void>;
+interface AuditPage {
+  rows: { caller_session_id: string; details: Record<string, unknown> }[];
 }
 
 const SHOTS = "test-results/console";
@@ -33,7 +25,7 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
-let stack: Stack;
+let stack: LocalStack;
 let browser: Browser;
 let page: Page;
 let sessionId: string;
@@ -55,18 +47,17 @@ beforeAll(async () => {
   const machine = fly.apps.get("kora-web")?.get(DEMO_MACHINES.web1);
   if (!machine) throw new Error("demo machine missing from the fake world");
   fly.crash(machine, 1, false);
-  for (let cycle = 0; cycle < 2; cycle++) {
-    const response = await fetch(`${stack.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`);
-    if (!response.ok) throw new Error(`cron answered ${response.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-  }
+  // Two probe cycles a minute apart: the crashed machine is woken after its second unhealthy cycle.
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+  await stack.fireCron("* * * * *", minute - 60_000);
+  await stack.fireCron("* * * * *", minute);
   const wake = await waitFor("the wake for the crashed machine", async () => {
-    const { rows } = await stack.api("/api/audit?seam=probe.wake_requested");
+    const { rows } = await stack.api<AuditPage>("/api/audit?seam=probe.wake_requested");
     return rows.find((row) => row.details.target === DEMO_MACHINES.web1);
   });
   sessionId = wake.caller_session_id;
   await waitFor("the investigation to complete", async () => {
-    const { rows } = await stack.api(
+    const { rows } = await stack.api<AuditPage>(
       `/api/audit?seam=probe.investigation_completed&caller_session_id=${encodeURIComponent(sessionId)}`,
     );
     return rows[0];

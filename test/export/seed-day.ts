@@ -10,7 +10,7 @@ export async function seedAuditDay(date: string, count: number, prefix = "seed",
   for (let from = 0; from < count; from += chunk) {
     const to = Math.min(count, from + chunk);
     await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT ?1 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?2)
+      `WITH RECURSIVE n(i) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?2)
        INSERT INTO audit_events (id, emitted_at, seam, caller_session_id, source, details)
        SELECT ?3 || '-' || i,
               strftime('%Y-%m-%dT%H:%M:%fZ', ?4, '+' || ((i * 7919) % 86400) || ' seconds'),

@@ -4,13 +4,16 @@
 //
 //   npm run demo                 the safe fix (Fly envelope on); console left up until Ctrl-C
 //   npm run demo -- --refusal    the envelope off: no fix, the DM asks the operator
+//   npm run demo -- --approve    the envelope off, then the operator clicks Approve in the DM
 //   npm run demo -- --once       run once and exit 0 only if the expected outcome happened
 import { DEMO_MACHINES } from "../test/fakes/seed.ts";
+import { blockActionsPayload, buttonsOf, sendSignedInteraction } from "../test/fakes/slack-interactions.ts";
 import { startLocalStack } from "./local-stack.mjs";
 
 const args = new Set(process.argv.slice(2));
 const once = args.has("--once");
-const refusal = args.has("--refusal");
+const approve = args.has("--approve");
+const refusal = args.has("--refusal") || approve;
 const realModel = Boolean(process.env.ANTHROPIC_API_KEY);
 const target = DEMO_MACHINES.web1;
 const started = Date.now();
@@ -21,7 +24,12 @@ const step = (label, text) =>
   console.log(`${dim(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`)}  ${bold(label.padEnd(6))} ${text}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-console.log(bold(`Kora demo — ${refusal ? "refusal: the Fly envelope is off" : "safe fix: the Fly envelope is on"}`));
+const scenario = approve
+  ? "approval: the Fly envelope is off, the operator approves from Slack"
+  : refusal
+    ? "refusal: the Fly envelope is off"
+    : "safe fix: the Fly envelope is on";
+console.log(bold(`Kora demo — ${scenario}`));
 console.log(
   dim(
     realModel
@@ -62,20 +70,21 @@ try {
   await printTimeline(sessionId);
   await runExport();
 
+  if (approve) await clickApprove(sessionId);
+
   const machine = fly.apps.get("kora-web").get(target);
   const mutations = stack.world.requests.filter((r) => r.provider === "fly" && fly.isMutating(r));
   const dmSent = stack.world.providers.get("slack").posts.length > 0;
-  const ok = refusal ? mutations.length === 0 && dmSent : machine.state === "started" && mutations.length > 0 && dmSent;
+  const fixed = machine.state === "started" && mutations.length > 0;
+  const ok = refusal && !approve ? mutations.length === 0 && dmSent : fixed && dmSent;
   console.log();
-  console.log(
-    ok
-      ? bold(
-          refusal
-            ? "✔ Kora refused to act alone and asked the operator."
-            : `✔ Machine ${target} is ${machine.state} again and the operator was told.`,
-        )
-      : bold(`✘ Unexpected outcome: machine ${machine.state}, ${mutations.length} Fly mutations, DM sent: ${dmSent}`),
-  );
+  if (!ok)
+    console.log(
+      bold(`✘ Unexpected outcome: machine ${machine.state}, ${mutations.length} Fly mutations, DM sent: ${dmSent}`),
+    );
+  else if (approve) console.log(bold(`✔ The operator approved; machine ${target} is ${machine.state} again.`));
+  else if (refusal) console.log(bold("✔ Kora refused to act alone and asked the operator."));
+  else console.log(bold(`✔ Machine ${target} is ${machine.state} again and the operator was told.`));
   exitCode = ok ? 0 : 1;
 
   if (!once) {
@@ -118,16 +127,45 @@ async function fireUntilWake() {
   throw new Error("no wake after 6 probe cycles");
 }
 
+/** Presses Approve on the DM the way Slack would: a signed block_actions form post. */
+async function clickApprove(sessionId) {
+  const post = stack.world.providers.get("slack").posts.at(-1);
+  const button = buttonsOf(post?.blocks ?? []).find((b) => b.text === "Approve");
+  if (!button) throw new Error("the DM has no Approve button");
+  const payload = blockActionsPayload({
+    user_id: stack.vars.KORA_SLACK_OPERATOR_USER_ID,
+    channel_id: post.channel,
+    message_ts: post.ts,
+    button,
+  });
+  const response = await sendSignedInteraction(`${stack.url}/slack/interactions`, payload, {
+    signingSecret: stack.vars.KORA_SLACK_SIGNING_SECRET,
+  });
+  step("click", `operator pressed Approve → Slack got ${response.status} at once; the fix runs in the background`);
+  const attempt = await waitForAudit(
+    `seam=tool.probe_autofix_attempted&caller_session_id=${encodeURIComponent(sessionId)}`,
+    30_000,
+    (row) => row.source === "operator",
+  );
+  step("fix", `approved attempt: ${attempt.details.status}, outcome ${attempt.details.outcome ?? "—"}`);
+  const updated = post.updates.at(-1);
+  if (updated) {
+    console.log(`\n${bold("── The DM after the click (chat.update) ─────────────────────────")}`);
+    printBlocks(updated.blocks, updated.text);
+  }
+  await printTimeline(sessionId);
+}
+
 async function findAudit(query) {
   const { rows } = await stack.api(`/api/audit?${query}&limit=1`);
   return rows[0];
 }
 
-async function waitForAudit(query, timeoutMs) {
+async function waitForAudit(query, timeoutMs, accept = () => true) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const row = await findAudit(query);
-    if (row) return row;
+    if (row && accept(row)) return row;
     await sleep(250);
   }
   throw new Error(`timed out waiting for ${query}`);
@@ -160,8 +198,13 @@ function printDm(world) {
   const post = world.providers.get("slack").posts.at(-1);
   if (!post) return;
   console.log(`\n${bold("── The DM, as the operator reads it in Slack ─────────────────────────")}`);
+  printBlocks(post.blocks, post.text);
+}
+
+/** Block Kit as plain terminal text: headers bold, context dim, buttons in brackets. */
+function printBlocks(blocks, fallbackText) {
   const lines = [];
-  for (const block of post.blocks ?? []) {
+  for (const block of blocks ?? []) {
     if (block.type === "header") lines.push(bold(block.text.text));
     else if (block.type === "section") {
       if (block.text) lines.push(block.text.text);
@@ -172,7 +215,7 @@ function printDm(world) {
     else if (block.type === "divider") lines.push(dim("────"));
     else if (block.type === "markdown" || block.type === "rich_text") lines.push(block.text ?? JSON.stringify(block));
   }
-  console.log((lines.length ? lines : [post.text]).join("\n"));
+  console.log((lines.length ? lines : [fallbackText]).join("\n"));
 }
 
 async function printTimeline(sessionId) {

@@ -76,7 +76,9 @@ export function buildInvestigationDm(
 }
 
 function seen(wake: WakeMessage): string {
-  const detail = clip(JSON.stringify(wake.detail), 400);
+  // Every probe writes a one-line `summary`; the full detail stays in the audit row.
+  const summary = wake.detail.summary;
+  const detail = clip(typeof summary === "string" ? summary : JSON.stringify(wake.detail), 400);
   return (
     `The ${code(wake.probe)} probe saw ${code(wake.target)} unhealthy for ${wake.consecutive_unhealthy} ` +
     `consecutive cycles (last at ${wake.observed_at}).\n> ${escapeMrkdwn(detail)}`

@@ -3,7 +3,7 @@
  * (PROVIDER-APIS.md §6), with configs that can be deleted and Doppler's
  * `{ messages, success: false }` error bodies.
  */
-import { bearerToken, Latency, tokenAccepted } from "./latency.ts";
+import { bearerToken, tokenAccepted } from "./tokens.ts";
 import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
 
 export class DopplerFake implements ProviderFake {
@@ -11,12 +11,10 @@ export class DopplerFake implements ProviderFake {
   /** `project/config` → locked. */
   configs = new Map<string, { locked: boolean }>();
   validTokens: string[] = [];
-  latency = new Latency();
 
   reset(): void {
     this.configs.clear();
     this.validTokens = [];
-    this.latency = new Latency();
   }
 
   control(command: string, body: unknown): unknown {
@@ -32,15 +30,12 @@ export class DopplerFake implements ProviderFake {
       case "tokens":
         this.validTokens = input.tokens as string[];
         return { ok: true };
-      case "latency":
-        return this.latency.set(input);
       default:
         throw new Error(`unknown doppler control command "${command}"`);
     }
   }
 
   async handle(request: FakeRequest): Promise<FakeResponse> {
-    await this.latency.wait(request.signal);
     const token = bearerToken(request.headers);
     if (!tokenAccepted(token, this.validTokens)) {
       return { status: 401, body: { messages: ["Invalid Auth token"], success: false } };

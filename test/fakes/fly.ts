@@ -7,7 +7,6 @@
  */
 import type { FakeRequest, FakeResponse, ProviderFake, RecordedRequest } from "./world.ts";
 import { SkippingFaultBook, type SkippingFault } from "./fly-faults.ts";
-import { Latency } from "./latency.ts";
 
 export interface FakeMachineCheck {
   name: string;
@@ -54,8 +53,6 @@ export class FlyFake implements ProviderFake {
   apps = new Map<string, Map<string, FakeMachine>>();
   /** Tokens the fake accepts; empty means any non-empty token. */
   validTokens: string[] = [];
-  /** Answer delay for benchmarks (`POST /__control/fly/latency {"ms": N}`). */
-  latency = new Latency();
   #timers = new Set<ReturnType<typeof setTimeout>>();
   #skippingFaults = new SkippingFaultBook();
   #eventSeq = 0;
@@ -65,7 +62,6 @@ export class FlyFake implements ProviderFake {
     this.#timers.clear();
     this.apps.clear();
     this.validTokens = [];
-    this.latency = new Latency();
     this.#skippingFaults.clear();
   }
 
@@ -111,8 +107,6 @@ export class FlyFake implements ProviderFake {
         this.validTokens = input.tokens as string[];
         return { ok: true };
       }
-      case "latency":
-        return this.latency.set(input);
       case "state": {
         return [...this.apps].map(([app, machines]) => ({ app, machines: [...machines.values()] }));
       }
@@ -166,7 +160,6 @@ export class FlyFake implements ProviderFake {
   }
 
   async handle(request: FakeRequest): Promise<FakeResponse> {
-    await this.latency.wait(request.signal);
     return this.#route(request);
   }
 

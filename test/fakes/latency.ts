@@ -1,7 +1,7 @@
 /**
- * A fake's answer delay, set through its control API (`POST /__control/<name>/latency {"ms": N}`),
- * so benchmarks can measure a cycle's wall time against slow providers. The wait ends early
- * if the client hangs up.
+ * A provider's answer delay, set for any fake through the world's control API
+ * (`POST /__control/<name>/latency {"ms": N}`), so benchmarks can measure a cycle's wall time
+ * against slow providers. The wait ends early if the client hangs up.
  */
 export class Latency {
   ms = 0;
@@ -27,15 +27,4 @@ export class Latency {
       );
     });
   }
-}
-
-/** `Authorization: Bearer <token>`: the token, or undefined when the header is missing or malformed. */
-export function bearerToken(headers: Record<string, string>): string | undefined {
-  const match = /^bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
-  return match?.[1];
-}
-
-/** An allow-list of tokens; empty means any non-empty token opens the door. */
-export function tokenAccepted(token: string | undefined, validTokens: string[]): boolean {
-  return token !== undefined && (validTokens.length === 0 || validTokens.includes(token));
 }

@@ -2,7 +2,7 @@
  * Fake Sentry API: Discover `GET /api/0/organizations/{org}/events-stats/` (PROVIDER-APIS.md §5)
  * with a switchable error rate per project, and Sentry's `{ detail }` error bodies.
  */
-import { bearerToken, Latency, tokenAccepted } from "./latency.ts";
+import { bearerToken, tokenAccepted } from "./tokens.ts";
 import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
 
 export class SentryFake implements ProviderFake {
@@ -10,12 +10,10 @@ export class SentryFake implements ProviderFake {
   /** `org/project` → error events per minute. */
   projects = new Map<string, number>();
   validTokens: string[] = [];
-  latency = new Latency();
 
   reset(): void {
     this.projects.clear();
     this.validTokens = [];
-    this.latency = new Latency();
   }
 
   control(command: string, body: unknown): unknown {
@@ -27,15 +25,12 @@ export class SentryFake implements ProviderFake {
       case "tokens":
         this.validTokens = input.tokens as string[];
         return { ok: true };
-      case "latency":
-        return this.latency.set(input);
       default:
         throw new Error(`unknown sentry control command "${command}"`);
     }
   }
 
   async handle(request: FakeRequest): Promise<FakeResponse> {
-    await this.latency.wait(request.signal);
     if (!tokenAccepted(bearerToken(request.headers), this.validTokens)) {
       return { status: 401, body: { detail: "Invalid token" } };
     }

@@ -2,7 +2,7 @@
  * Fake Supabase Management API: `GET /v1/projects/{ref}/health?services=…` (PROVIDER-APIS.md §3),
  * with per-service health switchable from the control API and the Management API's error bodies.
  */
-import { bearerToken, Latency, tokenAccepted } from "./latency.ts";
+import { bearerToken, tokenAccepted } from "./tokens.ts";
 import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
 
 export const SUPABASE_SERVICES = [
@@ -22,12 +22,10 @@ export class SupabaseFake implements ProviderFake {
   /** ref → service → status; a service not listed is ACTIVE_HEALTHY. */
   projects = new Map<string, Map<string, SupabaseServiceStatus>>();
   validTokens: string[] = [];
-  latency = new Latency();
 
   reset(): void {
     this.projects.clear();
     this.validTokens = [];
-    this.latency = new Latency();
   }
 
   control(command: string, body: unknown): unknown {
@@ -47,15 +45,12 @@ export class SupabaseFake implements ProviderFake {
       case "tokens":
         this.validTokens = input.tokens as string[];
         return { ok: true };
-      case "latency":
-        return this.latency.set(input);
       default:
         throw new Error(`unknown supabase control command "${command}"`);
     }
   }
 
   async handle(request: FakeRequest): Promise<FakeResponse> {
-    await this.latency.wait(request.signal);
     if (!tokenAccepted(bearerToken(request.headers), this.validTokens)) {
       return { status: 401, body: { message: "Unauthorized" } };
     }

@@ -2,7 +2,7 @@
  * Fake Vercel REST API: `GET /v6/deployments` (PROVIDER-APIS.md §4), newest first, filtered by
  * project, target and team, with Vercel's `{ error: { code, message } }` error bodies.
  */
-import { bearerToken, Latency, tokenAccepted } from "./latency.ts";
+import { bearerToken, tokenAccepted } from "./tokens.ts";
 import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";
 
 export type VercelState = "BUILDING" | "ERROR" | "INITIALIZING" | "QUEUED" | "READY" | "CANCELED";
@@ -23,13 +23,11 @@ export class VercelFake implements ProviderFake {
   readonly name = "vercel";
   projects = new Map<string, FakeProject>();
   validTokens: string[] = [];
-  latency = new Latency();
   #seq = 0;
 
   reset(): void {
     this.projects.clear();
     this.validTokens = [];
-    this.latency = new Latency();
   }
 
   control(command: string, body: unknown): unknown {
@@ -49,8 +47,6 @@ export class VercelFake implements ProviderFake {
       case "tokens":
         this.validTokens = input.tokens as string[];
         return { ok: true };
-      case "latency":
-        return this.latency.set(input);
       default:
         throw new Error(`unknown vercel control command "${command}"`);
     }
@@ -71,7 +67,6 @@ export class VercelFake implements ProviderFake {
   }
 
   async handle(request: FakeRequest): Promise<FakeResponse> {
-    await this.latency.wait(request.signal);
     if (!tokenAccepted(bearerToken(request.headers), this.validTokens)) {
       return { status: 403, body: { error: { code: "forbidden", message: "Not authorized", invalidToken: true } } };
     }

@@ -17,6 +17,7 @@ import { VercelFake } from "./vercel.ts";
 import { SentryFake } from "./sentry.ts";
 import { DopplerFake } from "./doppler.ts";
 import { FaultBook, type Fault } from "./faults.ts";
+import { Latency } from "./latency.ts";
 
 export interface RecordedRequest {
   at: string;
@@ -84,6 +85,7 @@ export async function startFakeWorld(
   const requests: RecordedRequest[] = [];
   const faults = new FaultBook();
   const listeners: ((request: RecordedRequest) => void)[] = [];
+  const latencies = new Map<string, Latency>();
   const host = options.host ?? "127.0.0.1";
 
   const server: Server = createServer((req, res) => {
@@ -123,6 +125,7 @@ export async function startFakeWorld(
     for (const listener of listeners) listener(recorded);
     const abort = new AbortController();
     res.on("close", () => abort.abort());
+    await latencies.get(provider.name)?.wait(abort.signal);
     const fault = faults.take(provider.name, recorded.method, path);
     if (fault) {
       await applyFault(fault, res, abort.signal);
@@ -138,6 +141,7 @@ export async function startFakeWorld(
     if (name === "reset" && method === "POST") {
       requests.length = 0;
       faults.clear();
+      latencies.clear();
       for (const fake of providers.values()) fake.reset();
       return { status: 200, body: { ok: true } };
     }
@@ -156,6 +160,15 @@ export async function startFakeWorld(
       return { status: 200, body: { ok: true } };
     }
     const provider = providers.get(name);
+    if (provider && method === "POST" && command === "latency") {
+      const latency = new Latency();
+      latencies.set(name, latency);
+      try {
+        return { status: 200, body: latency.set(payload) };
+      } catch (error) {
+        return { status: 400, body: { error: String(error) } };
+      }
+    }
     if (provider && method === "POST") {
       try {
         return { status: 200, body: provider.control(command, payload) ?? { ok: true } };

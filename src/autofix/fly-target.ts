@@ -31,7 +31,7 @@ export async function findTargetMachine(
 export type FlyAction = "start_machine" | "restart_machine";
 
 /**
- * The right call for a state (PROVIDER-APIS.md §1): `start` brings back a stopped, suspended,
+ * The right call for a state (docs/provider-apis.md §1): `start` brings back a stopped, suspended,
  * created or failed machine; `restart` is only for a started one. Anything in transition gets
  * nothing: someone (Fly, a deploy) is already moving it.
  */

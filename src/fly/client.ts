@@ -3,7 +3,7 @@ import type { Config } from "../config";
 import { FlyErrorBody, Machine, MachineLease, MachineList, StartMachineResponse, WaitMachineResponse } from "./machine";
 
 /**
- * A typed Fly Machines client (PROVIDER-APIS.md §1). Every call has a timeout and every failure
+ * A typed Fly Machines client (docs/provider-apis.md §1). Every call has a timeout and every failure
  * comes back as a tagged value, never a throw, so the probe, the tools and the autofix executor
  * each decide what a failure means for them with an exhaustive `switch`.
  */

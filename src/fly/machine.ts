@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Fly Machines API response shapes (PROVIDER-APIS.md §1), parsed at the edge. Only the fields Kora
+ * Fly Machines API response shapes (docs/provider-apis.md §1), parsed at the edge. Only the fields Kora
  * reads are required; everything else Fly adds is dropped by the parse, so a new field upstream
  * never breaks a probe or a fix.
  */

@@ -1,5 +1,5 @@
 /**
- * USD per million tokens, per model (API-NOTES.md). Models retire and prices change: this table
+ * USD per million tokens, per model (docs/api-notes.md). Models retire and prices change: this table
  * is the one place to update. Cache writes are the 5-minute kind (1.25× input); reads are 0.1×.
  */
 export interface ModelPrice {

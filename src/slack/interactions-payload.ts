@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The parts of Slack's `block_actions` payload (PROVIDER-APIS.md §2) Kora reads. Slack sends it
+ * The parts of Slack's `block_actions` payload (docs/provider-apis.md §2) Kora reads. Slack sends it
  * as a form with one `payload` field holding JSON; parsed only after the signature has passed.
  */
 const ButtonAction = z.object({

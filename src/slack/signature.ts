@@ -1,6 +1,6 @@
 import { verifySlackRequest } from "slack-edge";
 
-/** Slack's replay window (PROVIDER-APIS.md §2): older requests are refused. */
+/** Slack's replay window (docs/provider-apis.md §2): older requests are refused. */
 export const SIGNATURE_MAX_AGE_SECONDS = 5 * 60;
 /**
  * A timestamp from the future can only be clock skew or a forgery made to outlive the window.

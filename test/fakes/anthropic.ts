@@ -1,5 +1,5 @@
 /**
- * Fake Anthropic Messages API (`POST /v1/messages`), shapes from API-NOTES.md: the message
+ * Fake Anthropic Messages API (`POST /v1/messages`), shapes from docs/api-notes.md: the message
  * object, `tool_use` turns, the error body `{ type: "error", error, request_id }`, and `usage`
  * reported the way the API does it (prompt caching included, see ./prompt-cache.ts).
  *

@@ -1,6 +1,6 @@
 /**
  * Fake Doppler API: `GET /v3/configs/config?project=&config=` and `GET /v3/me`
- * (PROVIDER-APIS.md §6), with configs that can be deleted and Doppler's
+ * (docs/provider-apis.md §6), with configs that can be deleted and Doppler's
  * `{ messages, success: false }` error bodies.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";

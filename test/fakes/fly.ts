@@ -1,5 +1,5 @@
 /**
- * Fake Fly Machines API (`/v1/apps/{app}/machines…`), shapes from PROVIDER-APIS.md §1: machines
+ * Fake Fly Machines API (`/v1/apps/{app}/machines…`), shapes from docs/provider-apis.md §1: machines
  * with events (newest first) and checks, start/stop/restart that pass through transient states
  * over time, checks that stay `critical` for `checks_delay_ms` after a start, `wait` that blocks
  * and answers 408, leases (409 when held by someone else), faults that skip the first N matches

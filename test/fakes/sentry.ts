@@ -1,5 +1,5 @@
 /**
- * Fake Sentry API: Discover `GET /api/0/organizations/{org}/events-stats/` (PROVIDER-APIS.md §5)
+ * Fake Sentry API: Discover `GET /api/0/organizations/{org}/events-stats/` (docs/provider-apis.md §5)
  * with a switchable error rate per project, and Sentry's `{ detail }` error bodies.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";

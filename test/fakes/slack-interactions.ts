@@ -1,5 +1,5 @@
 /**
- * Slack's side of an interactivity request, in its real form (PROVIDER-APIS.md §2): a
+ * Slack's side of an interactivity request, in its real form (docs/provider-apis.md §2): a
  * `block_actions` payload as JSON in the `payload` field of an
  * `application/x-www-form-urlencoded` body, signed with the v0 scheme
  * (`X-Slack-Signature: v0=hex(HMAC-SHA256(secret, "v0:{ts}:{body}"))`, `X-Slack-Request-Timestamp`).

@@ -1,6 +1,6 @@
 /**
  * Fake Slack Web API (`/api/chat.postMessage`, `/api/chat.update`), shapes from
- * PROVIDER-APIS.md §2: form-encoded or JSON bodies (slack-web-api-client sends forms, with
+ * docs/provider-apis.md §2: form-encoded or JSON bodies (slack-web-api-client sends forms, with
  * `blocks` as a JSON string), HTTP 200 with `ok:false` for API errors, and `ratelimited` as a
  * 429 with `Retry-After`. Posting to a user id answers with the bot's IM channel (`D…`).
  * Every accepted post is kept so tests and the demo can read what the operator was told.

@@ -1,5 +1,5 @@
 /**
- * Fake Supabase Management API: `GET /v1/projects/{ref}/health?services=…` (PROVIDER-APIS.md §3),
+ * Fake Supabase Management API: `GET /v1/projects/{ref}/health?services=…` (docs/provider-apis.md §3),
  * with per-service health switchable from the control API and the Management API's error bodies.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";

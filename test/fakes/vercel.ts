@@ -1,5 +1,5 @@
 /**
- * Fake Vercel REST API: `GET /v6/deployments` (PROVIDER-APIS.md §4), newest first, filtered by
+ * Fake Vercel REST API: `GET /v6/deployments` (docs/provider-apis.md §4), newest first, filtered by
  * project, target and team, with Vercel's `{ error: { code, message } }` error bodies.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";

@@ -6,11 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
     languageOptions: {
-      parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "scripts/*.mjs"] },
-        tsconfigRootDir: import.meta.dirname,
-      },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // A floating promise in a Worker is lost work: await it or hand it to ctx.waitUntil.
@@ -20,13 +18,14 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts (plain JavaScript): linted without type information.
     files: ["**/*.js", "**/*.mjs"],
-    ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       globals: {
         process: "readonly",
         console: "readonly",
         URL: "readonly",
+        URLSearchParams: "readonly",
         fetch: "readonly",
         setTimeout: "readonly",
         clearTimeout: "readonly",

@@ -9,6 +9,7 @@
 import { DEMO_MACHINES } from "../test/fakes/seed.ts";
 import { blockActionsPayload, buttonsOf, sendSignedInteraction } from "../test/fakes/slack-interactions.ts";
 import { startLocalStack } from "./local-stack.mjs";
+import { bold, dim, printBlocks } from "./print-dm.mjs";
 
 const args = new Set(process.argv.slice(2));
 const once = args.has("--once");
@@ -18,8 +19,6 @@ const realModel = Boolean(process.env.ANTHROPIC_API_KEY);
 const target = DEMO_MACHINES.web1;
 const started = Date.now();
 
-const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
-const dim = (text) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[0m` : text);
 const step = (label, text) =>
   console.log(`${dim(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`)}  ${bold(label.padEnd(6))} ${text}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -199,23 +198,6 @@ function printDm(world) {
   if (!post) return;
   console.log(`\n${bold("── The DM, as the operator reads it in Slack ─────────────────────────")}`);
   printBlocks(post.blocks, post.text);
-}
-
-/** Block Kit as plain terminal text: headers bold, context dim, buttons in brackets. */
-function printBlocks(blocks, fallbackText) {
-  const lines = [];
-  for (const block of blocks ?? []) {
-    if (block.type === "header") lines.push(bold(block.text.text));
-    else if (block.type === "section") {
-      if (block.text) lines.push(block.text.text);
-      for (const field of block.fields ?? []) lines.push(field.text);
-    } else if (block.type === "context") lines.push(dim(block.elements.map((e) => e.text ?? "").join("  ")));
-    else if (block.type === "actions")
-      lines.push(block.elements.map((e) => `[ ${e.text?.text ?? e.action_id} ]`).join("  "));
-    else if (block.type === "divider") lines.push(dim("────"));
-    else if (block.type === "markdown" || block.type === "rich_text") lines.push(block.text ?? JSON.stringify(block));
-  }
-  console.log((lines.length ? lines : [fallbackText]).join("\n"));
 }
 
 async function printTimeline(sessionId) {

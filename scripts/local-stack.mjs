@@ -33,7 +33,7 @@ export async function startLocalStack(options = {}) {
     KORA_VERCEL_TOKEN: "fake-vercel-token-local",
     KORA_SENTRY_AUTH_TOKEN: "fake-sentry-token-local",
     KORA_DOPPLER_TOKEN: "dp.st.fake_local_token",
-    KORA_SLACK_BOT_TOKEN: "xoxb-fake-local",
+    KORA_SLACK_BOT_TOKEN: "xoxb-local",
     KORA_SLACK_SIGNING_SECRET: "fake-signing-secret-local",
     KORA_SLACK_OPERATOR_USER_ID: "U0OPERATOR",
     KORA_OPERATOR_EMAIL: "operator@example.com",

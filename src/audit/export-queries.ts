@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { StoredDmLogEntry } from "../slack/dm-log";
 import type { ExportDate } from "./export-day";
 import { dayRange } from "./export-day";
 
@@ -16,21 +17,6 @@ export const AuditTableRow = z.strictObject({
   details: z.string(),
 });
 export type AuditTableRow = z.infer<typeof AuditTableRow>;
-
-export const DmLogTableRow = z.strictObject({
-  seq: z.number().int(),
-  id: z.string(),
-  created_at: z.string(),
-  caller_session_id: z.string(),
-  kind: z.string(),
-  channel: z.string().nullable(),
-  dm_status: z.string(),
-  text: z.string(),
-  blocks: z.string().nullable(),
-  slack_ts: z.string().nullable(),
-  error: z.string().nullable(),
-});
-export type DmLogTableRow = z.infer<typeof DmLogTableRow>;
 
 /** Keyset position inside a day: rows are read in `(timestamp, seq)` order, never by OFFSET. */
 export interface DayCursor {
@@ -71,7 +57,7 @@ export async function readDmLogPage(
   date: ExportDate,
   cursor: DayCursor | null,
   limit: number,
-): Promise<DmLogTableRow[]> {
+): Promise<StoredDmLogEntry[]> {
   const { start, end } = dayRange(date);
   const { results } = await db
     .prepare(
@@ -82,5 +68,5 @@ export async function readDmLogPage(
     )
     .bind(cursor?.at ?? start, cursor?.seq ?? -1, end, limit)
     .all();
-  return results.map((row) => DmLogTableRow.parse(row));
+  return results.map((row) => StoredDmLogEntry.parse(row));
 }

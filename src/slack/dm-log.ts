@@ -27,7 +27,11 @@ export interface DmLogEntry {
   error: string | null;
 }
 
-export const StoredDmLogEntry = z.object({
+/**
+ * A `slack_dm_log` row exactly as D1 holds it (`blocks` still JSON text). Strict, so a column
+ * added later fails loudly here and in the export instead of being silently dropped.
+ */
+export const StoredDmLogEntry = z.strictObject({
   seq: z.number().int(),
   id: z.string(),
   created_at: z.string(),

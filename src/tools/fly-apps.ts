@@ -1,6 +1,6 @@
 import type { Config } from "../config";
 import type { FlyError } from "../fly/client";
-import type { Machine } from "../fly/machine";
+import { machineSnapshot, type Machine } from "../fly/machine";
 
 /** The Fly apps Kora watches, production first; read tools never look outside them. */
 export function configuredFlyApps(config: Config): { app: string; role: "production" | "staging" }[] {
@@ -13,11 +13,7 @@ export function configuredFlyApps(config: Config): { app: string; role: "product
 /** What the model needs of a machine: state and health, not its whole config. */
 export function machineSummary(machine: Machine) {
   return {
-    id: machine.id,
-    name: machine.name,
-    state: machine.state,
-    region: machine.region,
-    instance_id: machine.instance_id,
+    ...machineSnapshot(machine),
     updated_at: machine.updated_at ?? null,
     checks: machine.checks.map((check) => ({ name: check.name, status: check.status })),
   };

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
-import { exportAuditDay } from "../src/audit/export";
+import { exportAuditDay } from "../src/export/run-export";
 import { seedAuditDay, seedDmDay } from "../test/export/seed-day";
 import { reportFigure } from "./report";
 

@@ -1,7 +1,7 @@
 import { app } from "./http/app";
-import { handleQueue } from "./wake/queue-handler";
+import { handleQueue } from "./queue";
 import { handleScheduled } from "./cron";
-import type { WakeMessage } from "./wake/message";
+import type { WakeMessage } from "./contracts/wake";
 
 export default {
   fetch: app.fetch,

@@ -1,5 +1,5 @@
-import { APPROVAL_ID_PATTERN, type Approval } from "./approval";
-import { parseApprovalBlockId, type FixNamed } from "./buttons";
+import { APPROVAL_ID_PATTERN, type Approval } from "./model";
+import { parseApprovalBlockId, type FixNamed } from "./blocks";
 
 export type Decision = "approve" | "dismiss";
 

@@ -1,7 +1,7 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
 import { z } from "zod";
 import type { Config, KoraEnv } from "../config";
-import { approvalBlocks } from "./buttons";
+import { approvalBlocks } from "./blocks";
 import { offerApproval } from "./offer";
 
 /** The parts of a `kora__attempt_probe_autofix` answer an offer needs (its audit-row fields). */

@@ -1,7 +1,7 @@
 import type { Config, KoraEnv } from "../config";
-import { newApprovalId, type Approval } from "./approval";
+import { newApprovalId, type Approval } from "./model";
 import { approvalEligibility, type AttemptSummary, type Eligibility } from "./eligibility";
-import { findOpenApproval, getApproval, insertApproval } from "./queries";
+import { findOpenApproval, getApproval, insertApproval } from "./store";
 
 export type ApprovalOffer = { offered: true; approval: Approval } | { offered: false; eligibility: Eligibility };
 

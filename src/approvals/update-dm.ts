@@ -2,9 +2,9 @@ import type { AnyMessageBlock } from "slack-web-api-client";
 import { z } from "zod";
 import type { Config, KoraEnv } from "../config";
 import { updateSlackMessage } from "../slack/client";
-import { appendDmLogEntry } from "../slack/dm-log";
+import { appendDmLogEntry } from "../audit/dm-log";
 import { findDeliveredDm } from "../slack/interactions-dm-lookup";
-import { approvalNoteBlockId } from "./buttons";
+import { approvalNoteBlockId } from "./blocks";
 import type { ApprovalClick } from "./click-gates";
 import { describeClickOutcome, type ClickOutcome } from "./outcome-text";
 

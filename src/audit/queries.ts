@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AuditSource, Seam } from "./seams";
+import { AuditSource, Seam } from "../contracts/seams";
 
 /** An audit row as read back from D1; `details` is parsed, never cast. */
 export const StoredAuditRow = z.object({

@@ -1,6 +1,6 @@
 import { secretValues, type KoraEnv } from "../config";
 import { redactSecrets } from "./redact";
-import type { AuditSource, Seam } from "./seams";
+import type { AuditSource, Seam } from "../contracts/seams";
 
 export interface AuditEventInput {
   seam: Seam;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { StoredDmLogEntry } from "../slack/dm-log";
-import { InvestigationRow, investigationBySessionStatement } from "./investigation-queries";
+import { StoredDmLogEntry } from "./dm-log";
+import { InvestigationRow, investigationBySessionStatement } from "./investigations";
 import { StoredAuditRow } from "./queries";
 
 /**

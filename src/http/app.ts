@@ -10,7 +10,7 @@ import { sessionRoutes } from "./session-routes";
 import { slackInteractionRoutes } from "./slack-interactions";
 import { HttpError, renderError } from "./errors";
 import { requireOperator } from "./operator-auth";
-import { mcpRoutes } from "../mcp/routes";
+import { mcpRoutes } from "./mcp-routes";
 import { version } from "../../package.json";
 
 export const app = new Hono<AppEnv>();

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { InvestigationCursor, listInvestigations } from "../audit/investigation-queries";
-import { DmStatus } from "../slack/dm-log";
+import { InvestigationCursor, listInvestigations } from "../audit/investigations";
+import { DmStatus } from "../audit/dm-log";
 import type { AppEnv } from "./app-env";
 import { cursorParam, encodeCursor, limitParam } from "./cursor";
 import { parseOr400 } from "./errors";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals/buttons";
+import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals/blocks";
 import type { ApprovalClick } from "../approvals/click-gates";
-import { handleApprovalClick } from "../approvals/handle-click";
+import { handleApprovalClick } from "../approvals/click";
 import type { Config, KoraEnv } from "../config";
 import { parseInteraction, type ButtonClick } from "../slack/interactions-payload";
 import { verifySlackSignature, type SignatureCheck } from "../slack/signature";

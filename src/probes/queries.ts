@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { ProbeName } from "../wake/message";
-import { ProbeDetail, ProbeStatus } from "./probe-result";
+import { ProbeName } from "../contracts/wake";
+import { ProbeDetail, ProbeStatus } from "./providers/probe-result";
 
 /**
  * Read side of the probe tables, for `kora__get_probe_status` and the console. Rows from D1 are

@@ -1,9 +1,9 @@
 import type { ContentBlock, MessageParam, TextBlock, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../config";
 import type { ToolContext } from "../tools/tool";
-import type { WakeMessage } from "../wake/message";
+import type { WakeMessage } from "../contracts/wake";
 import { createAnthropic, createMessageWithRetries, EngineUnavailableError, type EngineError } from "./model-call";
-import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./prices";
+import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./cost";
 import { SYSTEM_BLOCKS } from "./system-prompt";
 import { reasoningToolSpecs } from "./tool-specs";
 import { runToolUse, type ToolCallRecord } from "./tool-runner";

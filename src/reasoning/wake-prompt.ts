@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { WakeMessage } from "../wake/message";
+import type { WakeMessage } from "../contracts/wake";
 
 /**
  * JSON whose strings cannot close the fence around them: `<`, `>` and backticks become JSON

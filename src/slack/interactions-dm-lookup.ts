@@ -1,4 +1,4 @@
-import { StoredDmLogEntry } from "./dm-log";
+import { StoredDmLogEntry } from "../audit/dm-log";
 
 /**
  * The DM a button was pressed on, as Kora last delivered it: the newest delivered row for that

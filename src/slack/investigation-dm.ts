@@ -1,5 +1,5 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
-import type { WakeMessage } from "../wake/message";
+import type { WakeMessage } from "../contracts/wake";
 import type { FixAttempt } from "../wake/fix-attempts";
 import { clip, code, context, escapeMrkdwn, header, section } from "./mrkdwn";
 

@@ -2,7 +2,7 @@ import type { AnyMessageBlock } from "slack-web-api-client";
 import { redactSecrets } from "../audit/redact";
 import { secretValues, type Config, type KoraEnv } from "../config";
 import { postSlackMessage } from "./client";
-import { appendDmLogEntry, getDmLogEntry, type DmKind, type DmStatus } from "./dm-log";
+import { appendDmLogEntry, getDmLogEntry, type DmKind, type DmStatus } from "../audit/dm-log";
 
 export interface OperatorDm {
   /** Idempotency key of this DM (e.g. `dm:<wake_id>`): a second send of the same id posts nothing. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getProbeHistory, getProbeStatus } from "../probes/queries";
-import { ProbeName } from "../wake/message";
+import { ProbeName } from "../contracts/wake";
 import { defineTool } from "./tool";
 
 const Input = z.object({

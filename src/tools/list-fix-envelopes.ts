@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { FIX_ENVELOPES, isEnvelopeEnabled } from "../autofix/envelopes";
-import { PROBES } from "../wake/message";
+import { FIX_ENVELOPES, isEnvelopeEnabled } from "../contracts/envelopes";
+import { PROBES } from "../contracts/wake";
 import { defineTool } from "./tool";
 
 const Input = z.object({});

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listAuditEvents, StoredAuditRow } from "../audit/queries";
-import { Seam } from "../audit/seams";
+import { Seam } from "../contracts/seams";
 import { defineTool } from "./tool";
 
 const Input = z.object({

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { AuditSource } from "../audit/seams";
+import type { AuditSource } from "../contracts/seams";
 import type { Config, KoraEnv } from "../config";
 
 /**

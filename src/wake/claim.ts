@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { DmStatus } from "../slack/dm-log";
-import type { WakeMessage } from "./message";
+import type { DmStatus } from "../audit/dm-log";
+import type { WakeMessage } from "../contracts/wake";
 
 /**
  * A claim older than the consumer's wall-time limit (15 minutes) belongs to a worker that died:

@@ -1,7 +1,7 @@
 import { recordAudit } from "../audit/record";
 import type { Config, KoraEnv } from "../config";
 import { investigateWake, type InvestigationOptions } from "./investigate";
-import { WakeMessage } from "./message";
+import { WakeMessage } from "../contracts/wake";
 
 const MIN_RETRY_DELAY_SECONDS = 30;
 const MAX_RETRY_DELAY_SECONDS = 600;

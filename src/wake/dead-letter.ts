@@ -1,10 +1,10 @@
 import { recordAudit } from "../audit/record";
 import type { Config, KoraEnv } from "../config";
 import { buildDeadLetterDm } from "../slack/dead-letter-dm";
-import { getDmLogEntry } from "../slack/dm-log";
+import { getDmLogEntry } from "../audit/dm-log";
 import { sendOperatorDm } from "../slack/send-dm";
 import { closeDeadLetteredInvestigation } from "./claim";
-import { WakeMessage } from "./message";
+import { WakeMessage } from "../contracts/wake";
 
 /**
  * A wake that exhausted its retries: one `probe.wake_dead_lettered` row, a short DM unless the

@@ -4,13 +4,13 @@ import { restartsLeftThisHour } from "../autofix/budget";
 import type { Config, KoraEnv } from "../config";
 import { chooseEngine, type EngineChoice } from "../reasoning/budget-ladder";
 import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning/loop";
-import { ZERO_USAGE } from "../reasoning/prices";
+import { ZERO_USAGE } from "../reasoning/cost";
 import { readSpendToday } from "../reasoning/spend";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
 import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
 import { anyFixActionSent, fixAttemptsFrom, type FixAttempt } from "./fix-attempts";
-import type { WakeMessage } from "./message";
+import type { WakeMessage } from "../contracts/wake";
 
 export interface InvestigationOptions {
   now?: () => Date;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { getApproval } from "../../src/approvals/queries";
-import { listDmLogForSession } from "../../src/slack/dm-log";
+import { getApproval } from "../../src/approvals/store";
+import { listDmLogForSession } from "../../src/audit/dm-log";
 import { buttonsOf } from "../fakes/slack-interactions.ts";
 import { world } from "../world";
 import {

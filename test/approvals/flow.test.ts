@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { APPROVAL_ID_PATTERN } from "../../src/approvals/approval";
-import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../../src/approvals/buttons";
+import { APPROVAL_ID_PATTERN } from "../../src/approvals/model";
+import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../../src/approvals/blocks";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
 import { buttonsOf } from "../fakes/slack-interactions.ts";
 import { deliver, machineState, recordWakeRequested, seedCrashedMachine, wakeFor } from "../wake/helpers";

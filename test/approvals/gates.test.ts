@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { getApproval } from "../../src/approvals/queries";
+import { getApproval } from "../../src/approvals/store";
 import { recordAudit } from "../../src/audit/record";
 import { world } from "../world";
 import {

@@ -1,10 +1,10 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AnyMessageBlock } from "slack-web-api-client";
-import { newApprovalId, type Approval } from "../../src/approvals/approval";
-import { approvalBlocks } from "../../src/approvals/buttons";
+import { newApprovalId, type Approval } from "../../src/approvals/model";
+import { approvalBlocks } from "../../src/approvals/blocks";
 import { offerApproval } from "../../src/approvals/offer";
-import { getApproval, insertApproval } from "../../src/approvals/queries";
+import { getApproval, insertApproval } from "../../src/approvals/store";
 import { readSessionTimeline } from "../../src/audit/timeline";
 import { parseConfig, type KoraEnv } from "../../src/config";
 import worker from "../../src/index";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { APPROVAL_ID_PATTERN } from "../../src/approvals/approval";
+import { APPROVAL_ID_PATTERN } from "../../src/approvals/model";
 import { approvalEligibility } from "../../src/approvals/eligibility";
 import { offerApproval } from "../../src/approvals/offer";
 import { parseConfig } from "../../src/config";

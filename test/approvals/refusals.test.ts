@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { newApprovalId } from "../../src/approvals/approval";
-import { getApproval } from "../../src/approvals/queries";
+import { newApprovalId } from "../../src/approvals/model";
+import { getApproval } from "../../src/approvals/store";
 import { buttonsOf } from "../fakes/slack-interactions.ts";
 import { world } from "../world";
 import {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { getApproval } from "../../src/approvals/queries";
+import { getApproval } from "../../src/approvals/store";
 import { interactionBody, signInteraction } from "../fakes/slack-interactions.ts";
 import { world } from "../world";
 import {

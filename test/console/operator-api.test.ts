@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { recordAudit } from "../../src/audit/record";
 import worker from "../../src/index";
-import { appendDmLogEntry } from "../../src/slack/dm-log";
+import { appendDmLogEntry } from "../../src/audit/dm-log";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
 import { seedIncident, type SeededIncident } from "./seed-incident";
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { recordAudit } from "../../src/audit/record";
-import { appendDmLogEntry } from "../../src/slack/dm-log";
+import { appendDmLogEntry } from "../../src/audit/dm-log";
 
 export interface SeededIncident {
   wake_id: string;

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exportAuditDay } from "../../src/audit/export";
-import { PART_SIZE } from "../../src/audit/export-file";
-import { ExportManifest } from "../../src/audit/export-manifest";
+import { exportAuditDay } from "../../src/export/run-export";
+import { PART_SIZE } from "../../src/export/file-writer";
+import { ExportManifest } from "../../src/export/manifest";
 import { recordAudit } from "../../src/audit/record";
 import { dayRows, seedAuditDay, seedDmDay } from "./seed-day";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { McpCaller } from "../../src/config";
-import { sha256Hex } from "../../src/crypto";
+import { sha256Hex } from "../../src/contracts/crypto";
 import { toolAnnotations } from "../../src/mcp/annotations";
 import { identifyMcpCaller } from "../../src/mcp/callers";
 import { checkToolCap } from "../../src/mcp/cap-gate";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Machine } from "../../src/fly/machine";
-import { judgeMachine } from "../../src/probes/fly-machine-health";
+import { judgeMachine } from "../../src/fly/machine-health";
 
 const NOW = new Date("2026-11-20T10:00:00Z");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseEngine } from "../../src/reasoning/budget-ladder";
-import { estimateUsageCost, MODEL_PRICES } from "../../src/reasoning/prices";
+import { estimateUsageCost, MODEL_PRICES } from "../../src/reasoning/cost";
 import { utcDayBounds } from "../../src/reasoning/spend";
 
 describe("estimateUsageCost", () => {

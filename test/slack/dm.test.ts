@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
 import { updateSlackMessage } from "../../src/slack/client";
-import { appendDmLogEntry, listDmLogForSession } from "../../src/slack/dm-log";
+import { appendDmLogEntry, listDmLogForSession } from "../../src/audit/dm-log";
 import { buildInvestigationDm } from "../../src/slack/investigation-dm";
 import { sendOperatorDm } from "../../src/slack/send-dm";
 import { TEST_SECRETS } from "../fakes/bindings.ts";

@@ -4,8 +4,8 @@ import { listAuditEvents, type StoredAuditRow } from "../../src/audit/queries";
 import { recordAudit } from "../../src/audit/record";
 import type { KoraEnv } from "../../src/config";
 import worker from "../../src/index";
-import { listDmLogForSession } from "../../src/slack/dm-log";
-import type { WakeMessage } from "../../src/wake/message";
+import { listDmLogForSession } from "../../src/audit/dm-log";
+import type { WakeMessage } from "../../src/contracts/wake";
 import { world } from "../world";
 
 export const PROD_APP = "kora-web";

@@ -1,5 +1,5 @@
-import { exportKeys, type ExportDate } from "../../audit/export-day";
-import type { ExportManifest } from "../../audit/export-manifest";
+import { exportKeys, type ExportDate } from "../../export/day";
+import type { ExportManifest } from "../../export/manifest";
 import { fileHref } from "./exports-data";
 import { formatBytes, formatCount } from "./format";
 import { Layout } from "./layout";

@@ -1,5 +1,5 @@
-import type { InvestigationRow } from "../../audit/investigation-queries";
-import { DmStatus } from "../../slack/dm-log";
+import type { InvestigationRow } from "../../audit/investigations";
+import { DmStatus } from "../../audit/dm-log";
 import { DM_STATUS_LABELS, formatTime, formatUsd, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
 

@@ -1,5 +1,5 @@
-import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../autofix/envelopes";
-import { PROBES } from "../../wake/message";
+import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../contracts/envelopes";
+import { PROBES } from "../../contracts/wake";
 import { formatTime, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
 import type { ProbeCycleRow, ProbeStatusRow } from "../../probes/queries";

@@ -1,6 +1,6 @@
 import type { StoredAuditRow } from "../../audit/queries";
 import type { TimelineEntry } from "../../audit/timeline";
-import type { StoredDmLogEntry } from "../../slack/dm-log";
+import type { StoredDmLogEntry } from "../../audit/dm-log";
 import { AutofixDetails, CompletedDetails, WakeDetails, type MachineState } from "./entry-details";
 import { formatCount, formatTime, formatUsd, tone } from "./format";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { StoredDmLogEntry } from "../slack/dm-log";
-import type { ExportDate } from "./export-day";
-import { dayRange } from "./export-day";
+import { StoredDmLogEntry } from "../audit/dm-log";
+import type { ExportDate } from "./day";
+import { dayRange } from "./day";
 
 /**
  * One D1 row per JSONL line, exactly as stored: `details` stays the JSON text D1 holds, so a line

@@ -1,7 +1,7 @@
-import { wakeEnvelope, type EnvelopeEnv } from "../autofix/envelopes";
-import { sha256Hex } from "../crypto";
-import { WakeMessage } from "../wake/message";
-import type { ProbeResult } from "./probe-result";
+import { wakeEnvelope, type EnvelopeEnv } from "../../contracts/envelopes";
+import { sha256Hex } from "../../contracts/crypto";
+import { WakeMessage } from "../../contracts/wake";
+import type { ProbeResult } from "../providers/probe-result";
 
 /**
  * The wake id is derived from the cycle and the target, not drawn at random: a cycle that runs

@@ -1,10 +1,10 @@
 import { createMcpHandler, localhostAllowedOrigins, originValidationResponse } from "@modelcontextprotocol/server";
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app-env";
-import { HttpError } from "../http/errors";
-import { bearerToken } from "../http/operator-auth";
-import { CALLER_REFUSAL_MESSAGES, identifyMcpCaller } from "./callers";
-import { buildKoraMcpServer } from "./server";
+import type { AppEnv } from "./app-env";
+import { HttpError } from "./errors";
+import { bearerToken } from "./operator-auth";
+import { CALLER_REFUSAL_MESSAGES, identifyMcpCaller } from "../mcp/callers";
+import { buildKoraMcpServer } from "../mcp/server";
 
 /** Tool arguments are a few short strings; anything near this is not a real call. */
 export const MCP_MAX_BODY_BYTES = 64 * 1024;

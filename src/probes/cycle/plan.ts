@@ -1,9 +1,9 @@
-import type { EnvelopeEnv } from "../autofix/envelopes";
-import type { ProbeResult } from "./probe-result";
-import { memoryKey, type TargetUpdate } from "./state-store";
+import type { EnvelopeEnv } from "../../contracts/envelopes";
+import type { ProbeResult } from "../providers/probe-result";
+import { memoryKey, type TargetUpdate } from "./state";
 import { decideWake, isWakeOpen, type TargetMemory, type WakeSettings } from "./wake-decision";
 import type { Wake } from "./wake-send";
-import { buildWakeMessage, wakeIdFor } from "./wake-request";
+import { buildWakeMessage, wakeIdFor } from "./wakes";
 
 export interface CyclePlan {
   /** State to write when the wakes went out. */

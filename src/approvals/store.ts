@@ -1,4 +1,4 @@
-import { Approval, type ApprovalOutcome, type ApprovalRequest } from "./approval";
+import { Approval, type ApprovalOutcome, type ApprovalRequest } from "./model";
 
 const COLUMNS = `id, caller_session_id, probe, action, target_id, reason, created_at, expires_at,
   decided_by, decided_at, outcome`;

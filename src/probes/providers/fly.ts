@@ -1,6 +1,6 @@
-import { createFlyClient, type FlyClient } from "../fly/client";
-import type { Machine } from "../fly/machine";
-import { judgeMachine, machineDetail, needsEvents } from "./fly-machine-health";
+import { createFlyClient, type FlyClient } from "../../fly/client";
+import type { Machine } from "../../fly/machine";
+import { judgeMachine, machineDetail, needsEvents } from "../../fly/machine-health";
 import { result, skipped, type Probe, type ProbeResult } from "./probe-result";
 
 /** The two app slots Kora watches, with the name of the variable that fills each. */

@@ -1,4 +1,4 @@
-import { latestExit, type Machine } from "../fly/machine";
+import { latestExit, type Machine } from "./machine";
 
 /** Why a machine counts as healthy or not: one tag per rule, so tests and the console can say which. */
 export type MachineVerdict =

@@ -1,4 +1,4 @@
-import type { ProbeStatus } from "./probe-result";
+import type { ProbeStatus } from "../providers/probe-result";
 
 /** What the cycle remembers per (probe, target) between cycles (table `probe_state`). */
 export interface TargetMemory {

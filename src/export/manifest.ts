@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ExportDate } from "./export-day";
+import { ExportDate } from "./day";
 
 export const EXPORT_TABLES = ["audit_events", "slack_dm_log"] as const;
 

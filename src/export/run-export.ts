@@ -1,11 +1,11 @@
 import type { Config, KoraEnv } from "../config";
-import { sha256Hex } from "../crypto";
-import { dayOf, exportKeys, type ExportDate } from "./export-day";
-import { ExportFileWriter, PART_SIZE } from "./export-file";
-import { buildManifest, readManifest, serializeManifest, type ManifestFile } from "./export-manifest";
-import { readAuditPage, readDmLogPage, type DayCursor } from "./export-queries";
-import { recordAudit } from "./record";
-import type { AuditSource } from "./seams";
+import { sha256Hex } from "../contracts/crypto";
+import { dayOf, exportKeys, type ExportDate } from "./day";
+import { ExportFileWriter, PART_SIZE } from "./file-writer";
+import { buildManifest, readManifest, serializeManifest, type ManifestFile } from "./manifest";
+import { readAuditPage, readDmLogPage, type DayCursor } from "./queries";
+import { recordAudit } from "../audit/record";
+import type { AuditSource } from "../contracts/seams";
 
 const PAGE_ROWS = 2_000;
 

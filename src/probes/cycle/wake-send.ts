@@ -1,7 +1,7 @@
-import { recordAudit } from "../audit/record";
-import type { KoraEnv } from "../config";
-import type { WakeMessage } from "../wake/message";
-import type { ProbeResult } from "./probe-result";
+import { recordAudit } from "../../audit/record";
+import type { KoraEnv } from "../../config";
+import type { WakeMessage } from "../../contracts/wake";
+import type { ProbeResult } from "../providers/probe-result";
 
 export interface Wake {
   message: WakeMessage;

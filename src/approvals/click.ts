@@ -2,13 +2,13 @@ import { recordAudit } from "../audit/record";
 import { attemptProbeAutofix } from "../autofix/attempt";
 import type { ExecutorLimits } from "../autofix/limits";
 import type { Config, KoraEnv } from "../config";
-import { sha256Hex } from "../crypto";
+import { sha256Hex } from "../contracts/crypto";
 import { findDeliveredDm } from "../slack/interactions-dm-lookup";
-import { APPROVAL_ID_PATTERN, type Approval, type ApprovalOutcome } from "./approval";
+import { APPROVAL_ID_PATTERN, type Approval, type ApprovalOutcome } from "./model";
 import { checkApprovalClick, type ApprovalClick, type ClickRefusal } from "./click-gates";
 import { APPROVAL_EXECUTOR_LIMITS } from "./limits";
 import type { ClickOutcome } from "./outcome-text";
-import { claimApproval, getApproval, recordApprovalOutcome } from "./queries";
+import { claimApproval, getApproval, recordApprovalOutcome } from "./store";
 import { updateApprovalDm, type DmUpdate } from "./update-dm";
 
 export interface ClickContext {

@@ -1,5 +1,5 @@
 import type { ActionsBlock, AnyMessageBlock, SectionBlock } from "slack-web-api-client";
-import type { Approval } from "./approval";
+import type { Approval } from "./model";
 
 /** The two buttons' `action_id`s: what `POST /slack/interactions` looks for. */
 export const APPROVE_ACTION_ID = "kora_approval_approve";

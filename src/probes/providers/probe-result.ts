@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Config } from "../config";
-import type { ProbeName } from "../wake/message";
+import type { Config } from "../../config";
+import type { ProbeName } from "../../contracts/wake";
 
 export const ProbeStatus = z.enum(["healthy", "unhealthy", "error", "skipped"]);
 export type ProbeStatus = z.infer<typeof ProbeStatus>;

@@ -1,4 +1,4 @@
-import type { ProbeName } from "../wake/message";
+import type { ProbeName } from "./wake";
 
 /**
  * Fix envelopes (DESIGN §4): what Kora may fix on its own, per probe, and the variable that

@@ -1,5 +1,5 @@
-import type { Config } from "../config";
-import { PROBES, type ProbeName } from "../wake/message";
+import type { Config } from "../../config";
+import { PROBES, type ProbeName } from "../../contracts/wake";
 import { ConnectionSlots, WORKER_CONNECTION_LIMIT } from "./connection-slots";
 import { probeDoppler } from "./doppler";
 import { probeFly } from "./fly";

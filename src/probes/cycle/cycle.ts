@@ -1,11 +1,11 @@
-import type { Config, KoraEnv } from "../config";
-import type { WakeMessage } from "../wake/message";
-import { claimCycle, completeCycleStatement, type CycleClaim } from "./cycle-claim";
-import { planCycle } from "./cycle-plan";
-import type { ProbeResult } from "./probe-result";
+import type { Config, KoraEnv } from "../../config";
+import type { WakeMessage } from "../../contracts/wake";
+import { claimCycle, completeCycleStatement, type CycleClaim } from "./claim";
+import { planCycle } from "./plan";
+import type { ProbeResult } from "../providers/probe-result";
 import { pruneStatements } from "./retention";
-import { runAllProbes } from "./run-probes";
-import { loadInvestigationStatuses, loadTargetMemory, saveResultStatement, saveTargetStatement } from "./state-store";
+import { runAllProbes } from "../providers/run-probes";
+import { loadInvestigationStatuses, loadTargetMemory, saveResultStatement, saveTargetStatement } from "./state";
 import { enqueueWakes, recordWakesRequested } from "./wake-send";
 
 export interface CycleOutcome {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeFailure, endpoint, getJson } from "./provider-call";
+import { describeFailure, endpoint, getJson } from "../../outbound/fetch-json";
 import { missingVariables, result, skipped, type Probe } from "./probe-result";
 
 /** `data` is `[[unix_seconds, [{ count }]], …]`, one bucket per interval. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ProbeResult } from "./probe-result";
+import type { ProbeResult } from "../providers/probe-result";
 import type { TargetMemory } from "./wake-decision";
 
 /** Rows read back from D1 are parsed like any other edge. */

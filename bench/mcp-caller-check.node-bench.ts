@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { it } from "vitest";
 import { identifyMcpCaller } from "../src/mcp/callers";
-import { sha256Hex } from "../src/contracts/crypto";
+import { sha256Hex } from "../src/contracts";
 import { median, reportFigure } from "./report";
 
 // workerd's `crypto.subtle.timingSafeEqual` is an extension Node lacks; node:crypto has the same

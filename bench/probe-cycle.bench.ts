@@ -5,7 +5,7 @@ import { createFlyClient } from "../src/fly/client";
 import { ConnectionSlots, WORKER_CONNECTION_LIMIT } from "../src/probes/providers/connection-slots";
 import { probeFlyApps } from "../src/probes/providers/fly";
 import { createProbeFetch } from "../src/probes/providers/probe-fetch";
-import { WakeMessage } from "../src/contracts/wake";
+import { WakeMessage } from "../src/contracts";
 import { clearProbeTables, fireCycle, minute, probeEnv, seedHealthyWorld } from "../test/probes/harness";
 import { world } from "../test/world";
 import { reportFigure } from "./report";

@@ -1,7 +1,7 @@
 import { app } from "./http/app";
 import { handleQueue } from "./queue";
 import { handleScheduled } from "./cron";
-import type { WakeMessage } from "./contracts/wake";
+import type { WakeMessage } from "./contracts";
 
 export default {
   fetch: app.fetch,

@@ -1,7 +1,7 @@
 import { parseConfig, type KoraEnv } from "./config";
 import { consumeDeadLetters } from "./wake/dead-letter";
 import { consumeWakeBatch } from "./wake/consumer";
-import { WAKE_DLQ_NAME, WAKE_QUEUE_NAME } from "./contracts/wake";
+import { WAKE_DLQ_NAME, WAKE_QUEUE_NAME } from "./contracts";
 
 /** One queue handler for both queues: the wake queue and its dead-letter queue. */
 export async function handleQueue(batch: MessageBatch, env: KoraEnv, ctx: ExecutionContext): Promise<void> {

@@ -1,37 +1,11 @@
 import type { ActionsBlock, AnyMessageBlock, SectionBlock } from "slack-web-api-client";
-import type { Approval } from "./model";
+import type { AutofixResult } from "../autofix/attempt";
+import { fixSentence } from "../slack/fix-text";
+import { approvalBlockId, approvalNoteBlockId, type Approval, type ClickRefusal } from "./model";
 
 /** The two buttons' `action_id`s: what `POST /slack/interactions` looks for. */
 export const APPROVE_ACTION_ID = "kora_approval_approve";
 export const DISMISS_ACTION_ID = "kora_approval_dismiss";
-
-const BLOCK_ID_PREFIX = "kora_approval";
-
-export interface FixNamed {
-  probe: string;
-  action: string;
-  target_id: string;
-}
-
-/**
- * The actions block names the fix it was shown for. A click whose block names another fix than
- * the stored approval is refused (`target_mismatch`): the button cannot be moved to a target it
- * was not offered for, even by someone who can sign requests.
- */
-export function approvalBlockId(fix: FixNamed): string {
-  return `${BLOCK_ID_PREFIX}:${fix.probe}:${fix.action}:${fix.target_id}`.slice(0, 255);
-}
-
-/** The note above the buttons: removed with them once the approval is decided. */
-export function approvalNoteBlockId(actionsBlockId: string): string {
-  return actionsBlockId.replace(BLOCK_ID_PREFIX, `${BLOCK_ID_PREFIX}_note`).slice(0, 255);
-}
-
-export function parseApprovalBlockId(blockId: string): FixNamed | null {
-  const [prefix, probe, action, ...rest] = blockId.split(":");
-  if (prefix !== BLOCK_ID_PREFIX || !probe || !action || rest.length === 0) return null;
-  return { probe, action, target_id: rest.join(":") };
-}
 
 /**
  * What the DM adds when a fix waits for the operator: one line saying what would run and until
@@ -78,4 +52,40 @@ export function approvalBlocks(approval: Approval): AnyMessageBlock[] {
     ],
   };
   return [section, actions];
+}
+
+/** What happened to a click, in the words the updated DM uses. */
+export type ClickOutcome =
+  | { kind: "approved"; user_id: string; at: string; fix: AutofixResult }
+  | { kind: "dismissed"; user_id: string; at: string }
+  | ({ kind: "refused" } & ClickRefusal);
+
+/** Pure: one line for the DM. Every line says whether anything changed, so nobody has to guess. */
+export function describeClickOutcome(outcome: ClickOutcome): string {
+  switch (outcome.kind) {
+    case "approved":
+      return `Approved by <@${outcome.user_id}> at ${outcome.at}. ${fixSentence(outcome.fix)}`;
+    case "dismissed":
+      return `:heavy_minus_sign: Dismissed by <@${outcome.user_id}> at ${outcome.at}. Nothing was changed.`;
+    case "refused":
+      return describeRefusal(outcome);
+  }
+}
+
+function describeRefusal(refusal: ClickRefusal): string {
+  switch (refusal.refusal_reason) {
+    case "unknown_approval":
+      return ":no_entry: That button does not match any approval Kora issued. Nothing was run.";
+    case "not_operator":
+      return `:no_entry: Only the configured operator may decide; <@${refusal.refusal_detail.user_id}> is not. Nothing was run.`;
+    case "target_mismatch":
+      return ":no_entry: That button named a different fix than its approval. Nothing was run.";
+    case "already_decided": {
+      const { decided_by, decided_at, outcome } = refusal.refusal_detail;
+      const who = decided_by ? ` by <@${decided_by}>` : "";
+      return `:information_source: This approval was already used${who} at ${decided_at ?? "an earlier time"} (${outcome ?? "decided"}). Nothing new was run.`;
+    }
+    case "expired":
+      return `:hourglass: This approval expired at ${refusal.refusal_detail.expires_at}. Nothing was run; fix it by hand or wait for the next wake.`;
+  }
 }

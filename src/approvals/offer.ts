@@ -1,6 +1,8 @@
+import type { AnyMessageBlock } from "slack-web-api-client";
 import type { Config, KoraEnv } from "../config";
-import { newApprovalId, type Approval } from "./model";
-import { approvalEligibility, type AttemptSummary, type Eligibility } from "./eligibility";
+import type { AutofixAttemptDetails } from "../contracts";
+import { approvalBlocks } from "./blocks";
+import { approvalEligibility, newApprovalId, type Approval, type Eligibility } from "./model";
 import { findOpenApproval, getApproval, insertApproval } from "./store";
 
 export type ApprovalOffer = { offered: true; approval: Approval } | { offered: false; eligibility: Eligibility };
@@ -14,7 +16,7 @@ export async function offerApproval(
   env: Pick<KoraEnv, "DB">,
   config: Pick<Config, "KORA_APPROVAL_TTL_MINUTES">,
   caller_session_id: string,
-  attempt: AttemptSummary,
+  attempt: AutofixAttemptDetails,
   now: Date,
 ): Promise<ApprovalOffer> {
   const eligibility = approvalEligibility(attempt);
@@ -32,4 +34,28 @@ export async function offerApproval(
   const stored = await getApproval(env.DB, id);
   if (!stored) throw new Error(`approval ${id} was not stored`);
   return { offered: true, approval: stored };
+}
+
+/**
+ * The Approve/Dismiss blocks for an investigation's DM: one approval per fix the envelope refused
+ * that would otherwise pass gates 1, 3 and 4 (`approvalEligibility`), at most one per target.
+ */
+export async function approvalBlocksForAttempts(
+  env: Pick<KoraEnv, "DB">,
+  config: Pick<Config, "KORA_APPROVAL_TTL_MINUTES">,
+  caller_session_id: string,
+  attempts: readonly AutofixAttemptDetails[],
+  now: Date,
+): Promise<AnyMessageBlock[]> {
+  const blocks: AnyMessageBlock[] = [];
+  const offered = new Set<string>();
+  for (const attempt of attempts) {
+    const key = `${attempt.probe}:${attempt.target_id}`;
+    if (offered.has(key)) continue;
+    const offer = await offerApproval(env, config, caller_session_id, attempt, now);
+    if (!offer.offered) continue;
+    offered.add(key);
+    blocks.push(...approvalBlocks(offer.approval));
+  }
+  return blocks;
 }

@@ -1,17 +1,5 @@
 import { z } from "zod";
-
-/** What kind of DM a row records; a new kind of DM is one entry here. */
-export const DmKind = z.enum(["investigation", "engine_fallback", "dead_letter_notice", "approval_update"]);
-export type DmKind = z.infer<typeof DmKind>;
-
-/** DESIGN §3 step 6: the four values a DM of an investigation can end in, plus plain sends. */
-export const DmStatus = z.enum([
-  "sent",
-  "failed_send",
-  "engine_unavailable_fallback",
-  "engine_unavailable_failed_send",
-]);
-export type DmStatus = z.infer<typeof DmStatus>;
+import { DmStatus, type DmKind } from "../contracts";
 
 export interface DmLogEntry {
   /** Idempotency key: a repeat of the same DM (a redelivered wake) inserts nothing. */
@@ -46,6 +34,9 @@ export const StoredDmLogEntry = z.strictObject({
 });
 export type StoredDmLogEntry = z.infer<typeof StoredDmLogEntry>;
 
+/** The log's columns in schema order: every read of the table selects exactly these. */
+export const DM_LOG_COLUMNS = Object.keys(StoredDmLogEntry.shape).join(", ");
+
 /**
  * The one function that writes `slack_dm_log` rows, whichever path sent (or failed to send) the
  * DM. Returns whether a row was inserted: false means this DM was already logged.
@@ -53,7 +44,7 @@ export type StoredDmLogEntry = z.infer<typeof StoredDmLogEntry>;
 export async function appendDmLogEntry(db: D1Database, entry: DmLogEntry): Promise<boolean> {
   const result = await db
     .prepare(
-      `INSERT INTO slack_dm_log (id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error)
+      `INSERT INTO slack_dm_log (${DM_LOG_COLUMNS.replace("seq, ", "")})
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
     )
     .bind(
@@ -73,23 +64,31 @@ export async function appendDmLogEntry(db: D1Database, entry: DmLogEntry): Promi
 }
 
 export async function getDmLogEntry(db: D1Database, id: string): Promise<StoredDmLogEntry | null> {
-  const row = await db
-    .prepare(
-      `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
-       FROM slack_dm_log WHERE id = ?1`,
-    )
-    .bind(id)
-    .first();
+  const row = await db.prepare(`SELECT ${DM_LOG_COLUMNS} FROM slack_dm_log WHERE id = ?1`).bind(id).first();
   return row ? StoredDmLogEntry.parse(row) : null;
 }
 
 export async function listDmLogForSession(db: D1Database, callerSessionId: string): Promise<StoredDmLogEntry[]> {
   const { results } = await db
-    .prepare(
-      `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
-       FROM slack_dm_log WHERE caller_session_id = ?1 ORDER BY seq`,
-    )
+    .prepare(`SELECT ${DM_LOG_COLUMNS} FROM slack_dm_log WHERE caller_session_id = ?1 ORDER BY seq`)
     .bind(callerSessionId)
     .all();
   return results.map((row) => StoredDmLogEntry.parse(row));
+}
+
+/**
+ * The DM a button was pressed on, as Kora last delivered it: the newest delivered row for that
+ * Slack message, so an update builds on the previous update rather than on the first post.
+ * Rows, not the payload's echo of the message, are the source: they hold what Kora wrote.
+ */
+export async function findDeliveredDm(db: D1Database, channel: string, ts: string): Promise<StoredDmLogEntry | null> {
+  const row = await db
+    .prepare(
+      `SELECT ${DM_LOG_COLUMNS} FROM slack_dm_log
+       WHERE channel = ?1 AND slack_ts = ?2 AND dm_status IN ('sent', 'engine_unavailable_fallback')
+       ORDER BY seq DESC LIMIT 1`,
+    )
+    .bind(channel, ts)
+    .first();
+  return row ? StoredDmLogEntry.parse(row) : null;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DmStatus } from "./dm-log";
+import { DmStatus } from "../contracts";
 
 /** One `investigations` row (DESIGN §3 step 2), parsed on the way out of D1. */
 export const InvestigationRow = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AuditSource, Seam } from "../contracts/seams";
+import { AuditSource, Seam } from "../contracts";
 
 /** An audit row as read back from D1; `details` is parsed, never cast. */
 export const StoredAuditRow = z.object({
@@ -15,6 +15,9 @@ export const StoredAuditRow = z.object({
     .pipe(z.record(z.string(), z.unknown())),
 });
 export type StoredAuditRow = z.infer<typeof StoredAuditRow>;
+
+/** The table's columns in schema order: every read of `audit_events` selects exactly these. */
+export const AUDIT_COLUMNS = Object.keys(StoredAuditRow.shape).join(", ");
 
 export interface AuditQuery {
   caller_session_id?: string;
@@ -47,7 +50,7 @@ export async function listAuditEvents(
   params.push(query.limit + 1);
   const { results } = await db
     .prepare(
-      `SELECT seq, id, emitted_at, seam, caller_session_id, source, details FROM audit_events
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events
        ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
        ORDER BY seq DESC LIMIT ?${params.length}`,
     )

@@ -1,12 +1,13 @@
 import { secretValues, type KoraEnv } from "../config";
 import { redactSecrets } from "./redact";
-import type { AuditSource, Seam } from "../contracts/seams";
+import type { AuditSource, Seam, SeamDetails } from "../contracts";
 
-export interface AuditEventInput {
-  seam: Seam;
+/** One row to write: its `details` typed by the seam registry (contracts/seams.ts). */
+export interface AuditEventInput<S extends Seam = Seam> {
+  seam: S;
   caller_session_id: string;
   source: AuditSource;
-  details: Record<string, unknown>;
+  details: SeamDetails<S>;
   /**
    * Idempotency key. Give one whenever the work that writes the row can be repeated (a queue
    * redelivery, a cron re-run): the second write then inserts nothing.
@@ -34,7 +35,11 @@ const WRITE_ATTEMPTS = 3;
  * is retried and then thrown: the work that needed the row fails (and is retried by its queue or
  * cron) rather than going on without a trace. Configured secret values are redacted first.
  */
-export async function recordAudit(env: KoraEnv, event: AuditEventInput, now: Date = new Date()): Promise<AuditRow> {
+export async function recordAudit<S extends Seam>(
+  env: KoraEnv,
+  event: AuditEventInput<S>,
+  now: Date = new Date(),
+): Promise<AuditRow> {
   const secrets = secretValues(env);
   const row: AuditRow = {
     id: event.id ?? crypto.randomUUID(),
@@ -42,7 +47,7 @@ export async function recordAudit(env: KoraEnv, event: AuditEventInput, now: Dat
     seam: event.seam,
     caller_session_id: redactSecrets(event.caller_session_id, secrets).value,
     source: event.source,
-    details: redactSecrets(event.details, secrets).value,
+    details: redactSecrets(event.details as Record<string, unknown>, secrets).value,
   };
   const statement = env.DB.prepare(
     `INSERT INTO audit_events (id, emitted_at, seam, caller_session_id, source, details)

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { StoredDmLogEntry } from "./dm-log";
+import { DM_LOG_COLUMNS, StoredDmLogEntry } from "./dm-log";
 import { InvestigationRow, investigationBySessionStatement } from "./investigations";
-import { StoredAuditRow } from "./queries";
+import { AUDIT_COLUMNS, StoredAuditRow } from "./queries";
 
 /**
  * One incident's timeline (DESIGN §3): every audit row and DM log row sharing a
@@ -38,14 +38,14 @@ export async function readSessionTimeline(
   const [audit, dms, investigation] = await db.batch([
     db
       .prepare(
-        `SELECT seq, id, emitted_at, seam, caller_session_id, source, details FROM audit_events
+        `SELECT ${AUDIT_COLUMNS} FROM audit_events
          WHERE caller_session_id = ?1 AND (emitted_at, ${RANK.audit}, seq) > (?2, ?3, ?4)
          ORDER BY emitted_at, seq LIMIT ?5`,
       )
       .bind(callerSessionId, after.at, after.rank, after.seq, page.limit + 1),
     db
       .prepare(
-        `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
+        `SELECT ${DM_LOG_COLUMNS}
          FROM slack_dm_log WHERE caller_session_id = ?1 AND (created_at, ${RANK.dm}, seq) > (?2, ?3, ?4)
          ORDER BY created_at, seq LIMIT ?5`,
       )

@@ -1,12 +1,8 @@
 import { recordAudit } from "../audit/record";
-import type { FlyError } from "../fly/client";
-import type { MachineSnapshot } from "../fly/machine";
-import type { ToolContext } from "../tools/tool";
 import { FIX_EXECUTORS } from "./executors";
-import type { Gate5Reason } from "./fly-executor";
-import type { RecoveryOutcome } from "./fly-recovery";
-import { runAutofixGates, type AutofixRequest, type GateRejection } from "./gates";
+import { runAutofixGates, type AutofixRequest } from "./gates";
 import { DEFAULT_EXECUTOR_LIMITS, type ExecutorLimits } from "./limits";
+import type { AutofixAttemptDetails, ToolContext } from "../contracts";
 
 export interface AutofixContext extends ToolContext {
   /** An operator's verified approval: stands in for gate 2 only, and is recorded in the row. */
@@ -17,30 +13,8 @@ export interface AutofixContext extends ToolContext {
   audit_id?: string;
 }
 
-export type AutofixStatus = "attempted" | "rejected" | "failed";
-
 /** The `details` of a `tool.probe_autofix_attempted` row (DESIGN §4); keys appear as they apply. */
-export interface AutofixDetails {
-  probe: string;
-  action: string;
-  target_id: string;
-  reason_from_reasoning: string;
-  status: AutofixStatus;
-  rejection_reason?: GateRejection["rejection_reason"] | Gate5Reason;
-  rejection_detail?: Record<string, unknown>;
-  action_taken?: string;
-  action_canonical?: string;
-  fly_app?: string;
-  before_state?: MachineSnapshot;
-  after_state?: MachineSnapshot;
-  outcome?: RecoveryOutcome;
-  checks_passing?: boolean;
-  lease_released?: boolean;
-  executor_duration_ms?: number;
-  error?: FlyError | { kind: "internal"; message: string };
-  approved_by?: string;
-  approval_id?: string;
-}
+export type AutofixDetails = AutofixAttemptDetails;
 
 export type AutofixResult = AutofixDetails & { audit_id: string };
 

@@ -1,6 +1,6 @@
 import type { Config, KoraEnv } from "../config";
 import { createFlyClient } from "../fly/client";
-import { FLY_RESTART_FIX } from "../contracts/envelopes";
+import { FLY_RESTART_FIX } from "../contracts";
 import { executeFlyRestart, type ExecutorResult } from "./fly-executor";
 import type { ExecutorLimits } from "./limits";
 

@@ -1,12 +1,17 @@
 import type { Config, KoraEnv } from "../config";
 import type { FlyClient, FlyError } from "../fly/client";
-import { machineSnapshot, type Machine, type MachineSnapshot } from "../fly/machine";
+import type { MachineSnapshot, RecoveryOutcome, RejectionReason } from "../contracts";
+import { machineSnapshot, type Machine } from "../fly/machine";
 import { readRestartBudget } from "./budget";
-import { awaitRecovery, type RecoveryOutcome } from "./fly-recovery";
+import { awaitRecovery } from "./fly-recovery";
 import { chooseFlyAction, findTargetMachine, isGone, type FlyAction } from "./fly-target";
 import { leaseTtlSeconds, type ExecutorLimits } from "./limits";
 
-export type Gate5Reason = "target_not_found" | "target_already_started" | "restart_budget_exhausted" | "target_busy";
+/** The refusals only gate 5 gives (it needs Fly and the audit log). */
+export type Gate5Reason = Extract<
+  RejectionReason,
+  "target_not_found" | "target_already_started" | "restart_budget_exhausted" | "target_busy"
+>;
 
 interface StepCommon {
   fly_app?: string;

@@ -1,8 +1,7 @@
 import type { FlyClient, FlyError } from "../fly/client";
-import { checksPassing, isPersistentState, machineSnapshot, type MachineSnapshot } from "../fly/machine";
+import type { MachineSnapshot, RecoveryOutcome } from "../contracts";
+import { checksPassing, isPersistentState, machineSnapshot } from "../fly/machine";
 import type { ExecutorLimits } from "./limits";
-
-export type RecoveryOutcome = "recovered" | "not_recovered" | "unknown";
 
 export interface RecoveryVerdict {
   outcome: RecoveryOutcome;

@@ -1,4 +1,5 @@
 import type { Config } from "../config";
+import type { FixAction } from "../contracts";
 import type { FlyClient, FlyError } from "../fly/client";
 import type { Machine } from "../fly/machine";
 
@@ -28,7 +29,7 @@ export async function findTargetMachine(
   return { kind: "not_found", apps_checked: apps };
 }
 
-export type FlyAction = "start_machine" | "restart_machine";
+export type FlyAction = FixAction;
 
 /**
  * The right call for a state (docs/provider-apis.md §1): `start` brings back a stopped, suspended,

@@ -1,5 +1,5 @@
-import { ProbeName } from "../contracts/wake";
-import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv, type FixEnvelope } from "../contracts/envelopes";
+import { ProbeName } from "../contracts";
+import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv, type FixEnvelope } from "../contracts";
 
 /**
  * Gates 1–4 of DESIGN §4: pure, no I/O, stop at the first that fails, and name every refusal

@@ -1,4 +1,4 @@
-import type { ProbeName } from "./wake";
+import type { ProbeName } from "./probes";
 
 /**
  * Fix envelopes (DESIGN §4): what Kora may fix on its own, per probe, and the variable that

@@ -1,20 +1,52 @@
 import { z } from "zod";
+import { AutofixAttemptDetails } from "./rows/autofix";
+import { ExportCompletedDetails } from "./rows/export";
+import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
+import { EmailSentDetails, ToolCallDeniedDetails } from "./rows/tools";
+import {
+  InvestigationCompletedDetails,
+  WakeDeadLetteredDetails,
+  WakeRejectedDetails,
+  WakeRequestedDetails,
+} from "./rows/wake";
 
-/** Every audit seam Kora writes (DESIGN §7). A new seam is one entry here. */
-export const Seam = z.enum([
-  "probe.wake_requested",
-  "probe.wake_rejected",
-  "probe.wake_dead_lettered",
-  "probe.investigation_completed",
-  "tool.probe_autofix_attempted",
-  "tool.email_to_operator_sent",
-  "mcp.tool_call_denied",
-  "operator.fix_approved",
-  "operator.fix_dismissed",
-  "operator.approval_refused",
-  "audit.export_completed",
-]);
-export type Seam = z.infer<typeof Seam>;
+/**
+ * The seam registry (DESIGN §7): every audit seam and the one schema of its `details`. The
+ * writer is typed by it (`recordAudit`), and every reader — console, DM builder, approvals,
+ * export, `kora__query_audit` — parses with it, so a row's shape is declared exactly once.
+ * A new seam is one entry here plus its schema under `rows/`.
+ */
+export const SEAM_DETAILS = {
+  "probe.wake_requested": WakeRequestedDetails,
+  "probe.wake_rejected": WakeRejectedDetails,
+  "probe.wake_dead_lettered": WakeDeadLetteredDetails,
+  "probe.investigation_completed": InvestigationCompletedDetails,
+  "tool.probe_autofix_attempted": AutofixAttemptDetails,
+  "tool.email_to_operator_sent": EmailSentDetails,
+  "mcp.tool_call_denied": ToolCallDeniedDetails,
+  "operator.fix_approved": FixApprovedDetails,
+  "operator.fix_dismissed": FixDismissedDetails,
+  "operator.approval_refused": ApprovalRefusedDetails,
+  "audit.export_completed": ExportCompletedDetails,
+} as const;
 
-export const AuditSource = z.enum(["cron", "reasoning", "mcp", "operator", "system"]);
-export type AuditSource = z.infer<typeof AuditSource>;
+export type Seam = keyof typeof SEAM_DETAILS;
+export const Seam = z.enum(Object.keys(SEAM_DETAILS) as [Seam, ...Seam[]]);
+
+/** The `details` of one seam, as its writer hands it over. */
+export type SeamDetails<S extends Seam> = z.input<(typeof SEAM_DETAILS)[S]>;
+
+/**
+ * A stored row's details read with its seam's schema. Rows are untrusted once stored (and older
+ * deploys wrote them): a row that no longer fits comes back as `ok: false` with the reason, for
+ * the reader to show raw rather than throw.
+ */
+export function parseSeamDetails<S extends Seam>(
+  seam: S,
+  details: unknown,
+): { ok: true; value: z.output<(typeof SEAM_DETAILS)[S]> } | { ok: false; error: z.ZodError } {
+  const parsed = SEAM_DETAILS[seam].safeParse(details);
+  return parsed.success
+    ? { ok: true, value: parsed.data as z.output<(typeof SEAM_DETAILS)[S]> }
+    : { ok: false, error: parsed.error };
+}

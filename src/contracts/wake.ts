@@ -1,8 +1,5 @@
 import { z } from "zod";
-
-export const PROBES = ["fly", "supabase", "vercel", "sentry", "doppler"] as const;
-export const ProbeName = z.enum(PROBES);
-export type ProbeName = z.infer<typeof ProbeName>;
+import { ProbeName } from "./probes";
 
 /**
  * The queue body of DESIGN §2, shared by the producer (the probe cycle) and the consumer.

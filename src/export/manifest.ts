@@ -1,16 +1,7 @@
 import { z } from "zod";
+import { ManifestFile } from "../contracts";
+
 import { ExportDate } from "./day";
-
-export const EXPORT_TABLES = ["audit_events", "slack_dm_log"] as const;
-
-export const ManifestFile = z.strictObject({
-  table: z.enum(EXPORT_TABLES),
-  key: z.string(),
-  rows: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
-export type ManifestFile = z.infer<typeof ManifestFile>;
 
 /**
  * `manifest.json` beside a day's files. It holds no timestamp of its own, so the same rows

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { StoredDmLogEntry } from "../audit/dm-log";
+import { DM_LOG_COLUMNS, StoredDmLogEntry } from "../audit/dm-log";
+import { AUDIT_COLUMNS, StoredAuditRow } from "../audit/queries";
 import type { ExportDate } from "./day";
 import { dayRange } from "./day";
 
@@ -8,11 +9,8 @@ import { dayRange } from "./day";
  * parses back to the row byte for byte. Keys follow the column order.
  */
 export const AuditTableRow = z.strictObject({
-  seq: z.number().int(),
-  id: z.string(),
-  emitted_at: z.string(),
+  ...StoredAuditRow.shape,
   seam: z.string(),
-  caller_session_id: z.string(),
   source: z.string(),
   details: z.string(),
 });
@@ -41,7 +39,7 @@ export async function readAuditPage(
   const { start, end } = dayRange(date);
   const { results } = await db
     .prepare(
-      `SELECT seq, id, emitted_at, seam, caller_session_id, source, details FROM audit_events
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events
        WHERE (emitted_at, seq) > (?1, ?2) AND emitted_at < ?3
          AND (CASE WHEN seam = '${EXPORT_SEAM}' THEN json_extract(details, '$.date') END) IS NOT ?4
        ORDER BY emitted_at, seq LIMIT ?5`,
@@ -61,8 +59,7 @@ export async function readDmLogPage(
   const { start, end } = dayRange(date);
   const { results } = await db
     .prepare(
-      `SELECT seq, id, created_at, caller_session_id, kind, channel, dm_status, text, blocks, slack_ts, error
-       FROM slack_dm_log
+      `SELECT ${DM_LOG_COLUMNS} FROM slack_dm_log
        WHERE (created_at, seq) > (?1, ?2) AND created_at < ?3
        ORDER BY created_at, seq LIMIT ?4`,
     )

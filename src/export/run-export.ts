@@ -1,11 +1,12 @@
 import type { Config, KoraEnv } from "../config";
-import { sha256Hex } from "../contracts/crypto";
+import { sha256Hex } from "../contracts";
 import { dayOf, exportKeys, type ExportDate } from "./day";
 import { ExportFileWriter, PART_SIZE } from "./file-writer";
-import { buildManifest, readManifest, serializeManifest, type ManifestFile } from "./manifest";
+import type { ManifestFile } from "../contracts";
+import { buildManifest, readManifest, serializeManifest } from "./manifest";
 import { readAuditPage, readDmLogPage, type DayCursor } from "./queries";
 import { recordAudit } from "../audit/record";
-import type { AuditSource } from "../contracts/seams";
+import type { AuditSource } from "../contracts";
 
 const PAGE_ROWS = 2_000;
 

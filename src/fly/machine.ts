@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { MachineSnapshot } from "../contracts";
 
 /**
  * Fly Machines API response shapes (docs/provider-apis.md §1), parsed at the edge. Only the fields Kora
@@ -103,28 +104,11 @@ export const MachineLease = z
   .transform((lease) => lease.data);
 export type MachineLease = z.infer<typeof MachineLease>;
 
-/** Fly error bodies come as `{ error, status }` or `{ message }`; read `message` first. */
-export const FlyErrorBody = z
-  .object({ error: z.unknown().optional(), message: z.unknown().optional() })
-  .transform((body) => {
-    const text = typeof body.message === "string" ? body.message : body.error;
-    return typeof text === "string" ? text : undefined;
-  });
-
 /** States a machine rests in; anything else is on its way somewhere. */
 export const PERSISTENT_STATES = ["created", "started", "stopped", "suspended", "failed"] as const;
 
 export function isPersistentState(state: string): boolean {
   return (PERSISTENT_STATES as readonly string[]).includes(state);
-}
-
-/** The slice of a machine an audit row keeps (DESIGN §4 `before_state` / `after_state`). */
-export interface MachineSnapshot {
-  id: string;
-  name: string;
-  state: string;
-  region: string;
-  instance_id: string;
 }
 
 export function machineSnapshot(machine: Machine): MachineSnapshot {

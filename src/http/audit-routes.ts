@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { listAuditEvents } from "../audit/queries";
-import { Seam } from "../contracts/seams";
+import { Seam } from "../contracts";
 import type { AppEnv } from "./app-env";
 import { parseOr400 } from "./errors";
 

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { ConfigError } from "../config";
+import { describeZodError } from "../contracts";
 
 /** The one error type routes throw; rendered in one place as `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -16,13 +17,6 @@ export class HttpError extends Error {
     this.code = code;
     this.headers = headers;
   }
-}
-
-/** Names every bad field, e.g. `limit: must be a whole number between 1 and 200`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
 }
 
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { InvestigationCursor, listInvestigations } from "../audit/investigations";
-import { DmStatus } from "../audit/dm-log";
 import type { AppEnv } from "./app-env";
 import { cursorParam, encodeCursor, limitParam } from "./cursor";
 import { parseOr400 } from "./errors";
+import { DmStatus } from "../contracts";
 
 export const InvestigationListQuery = z.strictObject({
   dm_status: DmStatus.optional(),

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { constantTimeEqual } from "../contracts/crypto";
+import { constantTimeEqual } from "../contracts";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
 

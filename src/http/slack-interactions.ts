@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals/blocks";
-import type { ApprovalClick } from "../approvals/click-gates";
+import type { ApprovalClick } from "../approvals/model";
 import { handleApprovalClick } from "../approvals/click";
 import type { Config, KoraEnv } from "../config";
 import { parseInteraction, type ButtonClick } from "../slack/interactions-payload";

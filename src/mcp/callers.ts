@@ -1,5 +1,5 @@
 import type { McpCaller } from "../config";
-import { sha256Hex } from "../contracts/crypto";
+import { sha256Hex } from "../contracts";
 
 /** Why a request was not let in; each maps to one 401 message (DESIGN §8: default-deny). */
 export type CallerRefusal = "no_callers_configured" | "missing_token" | "unknown_token";

@@ -1,10 +1,9 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import { recordAudit } from "../audit/record";
 import { redactSecrets } from "../audit/redact";
-import { secretValues, type Config, type KoraEnv, type McpCaller } from "../config";
-import { describeZodError } from "../http/errors";
-import type { ToolContext, ToolDefinition, ToolResult } from "../tools/tool";
-import { checkToolCap } from "./cap-gate";
+import { type Config, type KoraEnv, type McpCaller, secretValues } from "../config";
+import { describeZodError, type ToolContext } from "../contracts/index";
+import type { ToolDefinition, ToolResult } from "../tools/tool";
 
 export interface McpCallScope {
   env: KoraEnv;
@@ -79,4 +78,16 @@ export async function callToolForMcp(
     now: scope.now,
   };
   return reply(await tool.run(input.data, ctx));
+}
+
+export type CapGateResult = { allowed: true } | { allowed: false; reason: "missing_cap"; missing_cap: string };
+
+/**
+ * Default-deny for MCP callers: a tool marked `requiresCapGate` runs only when the caller's
+ * `caps` name it exactly. Read tools are open to every known caller. Pure, so the rule is
+ * tested without a request.
+ */
+export function checkToolCap(tool: Pick<ToolDefinition, "name" | "requiresCapGate">, caller: McpCaller): CapGateResult {
+  if (!tool.requiresCapGate || caller.caps.includes(tool.name)) return { allowed: true };
+  return { allowed: false, reason: "missing_cap", missing_cap: tool.name };
 }

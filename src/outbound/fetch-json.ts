@@ -1,62 +1,92 @@
 import type { z } from "zod";
-
-/** Why a provider call told us nothing about the target: always a probe `error`, never `unhealthy`. */
-export type CallFailure =
-  | { kind: "timeout"; message: string }
-  | { kind: "unreachable"; message: string }
-  | { kind: "http"; status: number; message: string }
-  | { kind: "bad_response"; message: string };
-
-export type CallOutcome<T> = { ok: true; data: T } | { ok: false; status?: number; failure: CallFailure };
-
-const MAX_ERROR_TEXT = 200;
+import { describeZodError, err, ok, type Result } from "../contracts";
 
 /**
- * GETs a provider endpoint and parses the JSON answer with `schema`. A non-2xx is a failure
- * carrying its status, so a caller for whom one status is an answer about the target (Doppler's
- * 404 for a deleted config) can tell it apart.
+ * The one way Kora calls an outside API (the Fly client and every probe): fetch with a timeout,
+ * read the whole body, classify the status, parse the JSON with a zod schema. Failures come
+ * back as values in one vocabulary, so each caller decides what a failure means for it with an
+ * exhaustive `switch`; a provider's own error text is kept short and treated as data.
  */
-export async function getJson<T>(
-  fetcher: typeof fetch,
-  url: URL,
-  headers: Record<string, string>,
-  schema: z.ZodType<T>,
-): Promise<CallOutcome<T>> {
+
+export type CallErrorKind =
+  | "not_configured"
+  | "timeout"
+  | "unreachable"
+  | "unauthorized"
+  | "not_found"
+  | "conflict"
+  | "precondition_failed"
+  | "rate_limited"
+  | "unavailable"
+  | "rejected"
+  | "bad_response";
+
+export interface CallError {
+  kind: CallErrorKind;
+  /** Safe to show an operator: what was called, the status and the provider's own words, never a token. */
+  message: string;
+  status?: number;
+  /** The provider's error text alone (no call, no status), for callers that word it themselves. */
+  provider_message?: string;
+  retry_after_seconds?: number;
+}
+
+export type CallResult<T> = Result<T, CallError>;
+
+export interface JsonCall {
+  url: URL | string;
+  method?: "GET" | "POST" | "DELETE";
+  headers?: Record<string, string>;
+  body?: unknown;
+  /**
+   * Bound on the whole call. Leave it out only when `fetch` enforces its own (the probes' pooled
+   * fetch starts each call's clock when it gets a connection, not while it queues for one).
+   */
+  timeoutMs?: number;
+  /** How the call is named in messages, e.g. `Fly GET /v1/apps/web/machines`. */
+  what: string;
+  fetch?: typeof fetch;
+}
+
+const MAX_PROVIDER_TEXT = 200;
+
+/** `schema: null` for calls whose answer carries nothing Kora reads (200 is enough). */
+export async function fetchJson<T>(call: JsonCall, schema: z.ZodType<T> | null): Promise<CallResult<T>> {
+  const send = call.fetch ?? fetch;
   let response: Response;
   try {
-    response = await fetcher(url, { headers: { accept: "application/json", ...headers } });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "TimeoutError") {
-      return { ok: false, failure: { kind: "timeout", message: error.message } };
-    }
-    return { ok: false, failure: { kind: "unreachable", message: describe(error) } };
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    return {
-      ok: false,
-      status: response.status,
-      failure: { kind: "http", status: response.status, message: providerMessage(text) },
-    };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return { ok: false, failure: { kind: "bad_response", message: "answer is not JSON" } };
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      failure: {
-        kind: "bad_response",
-        message: `unexpected answer at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+    response = await send(call.url, {
+      method: call.method ?? "GET",
+      headers: {
+        accept: "application/json",
+        ...(call.body === undefined ? {} : { "content-type": "application/json" }),
+        ...call.headers,
       },
-    };
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
+      ...(call.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(call.timeoutMs) }),
+    });
+  } catch (error) {
+    if (!isTimeout(error)) return failure("unreachable", `${call.what}: network error`);
+    const bound =
+      call.timeoutMs === undefined ? (error as DOMException).message : `no answer within ${call.timeoutMs} ms`;
+    return failure("timeout", `${call.what}: ${bound}`);
   }
-  return { ok: true, data: parsed.data };
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return failure("timeout", `${call.what}: the response body did not arrive within the timeout`);
+  }
+  if (!response.ok) return err(classifyStatus(call.what, response, text));
+  if (schema === null) return ok(undefined as T);
+  const parsed = schema.safeParse(parseJson(text));
+  if (!parsed.success) {
+    return failure(
+      "bad_response",
+      `${call.what}: unexpected response (${describeZodError(parsed.error, { root: "body", max: 1 })})`,
+    );
+  }
+  return ok(parsed.data);
 }
 
 /** Joins a base URL (which may carry a path prefix, as the fake world's do) and a path. */
@@ -64,49 +94,85 @@ export function endpoint(base: string, path: string): URL {
   return new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
 }
 
-/** One line an operator can read about a failed call, without the provider's whole body. */
-export function describeFailure(failure: CallFailure): string {
-  switch (failure.kind) {
-    case "timeout":
-      return `timed out: ${failure.message}`;
-    case "unreachable":
-      return `unreachable: ${failure.message}`;
-    case "http":
-      return `HTTP ${failure.status}${failure.message ? `: ${failure.message}` : ""}`;
-    case "bad_response":
-      return failure.message;
+function failure(kind: CallErrorKind, message: string): { ok: false; error: CallError } {
+  return err({ kind, message });
+}
+
+/** A DOMException named TimeoutError (AbortSignal.timeout, and the probes' own slot timeout). */
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
+}
+
+function classifyStatus(what: string, response: Response, text: string): CallError {
+  const status = response.status;
+  const provider = providerMessage(text);
+  const kind = kindForStatus(status);
+  const retryAfter = kind === "rate_limited" ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
+  return {
+    kind,
+    message: `${what} answered ${status}${provider ? `: ${provider}` : ""}`,
+    status,
+    provider_message: provider,
+    ...(retryAfter === undefined ? {} : { retry_after_seconds: retryAfter }),
+  };
+}
+
+function kindForStatus(status: number): CallErrorKind {
+  switch (status) {
+    case 401:
+    case 403:
+      return "unauthorized";
+    case 404:
+      return "not_found";
+    case 408:
+      return "timeout";
+    case 409:
+      return "conflict";
+    case 412:
+      return "precondition_failed";
+    case 429:
+      return "rate_limited";
+    default:
+      return status >= 500 ? "unavailable" : "rejected";
+  }
+}
+
+/** `Retry-After` is delta-seconds or an HTTP date. */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /**
- * Providers name the problem in different fields (`error`, `message`, `detail`, `messages`,
- * `error.message`); take the first that is there, else the start of the body.
+ * Providers name the problem in different fields (`message`, `error.message`, `error`, `detail`,
+ * `messages`); take the first that is there, else the start of the body.
  */
 function providerMessage(text: string): string {
-  try {
-    const body = JSON.parse(text) as unknown;
-    if (body && typeof body === "object") {
-      const record = body as Record<string, unknown>;
-      const nested =
-        record.error && typeof record.error === "object"
-          ? (record.error as Record<string, unknown>).message
-          : undefined;
-      const candidates = [
-        record.message,
-        nested,
-        record.error,
-        record.detail,
-        Array.isArray(record.messages) ? record.messages.join("; ") : undefined,
-      ];
-      const found = candidates.find((value): value is string => typeof value === "string" && value.length > 0);
-      if (found) return found.slice(0, MAX_ERROR_TEXT);
-    }
-  } catch {
-    // Not JSON: fall through to the raw text.
+  const body = parseJson(text);
+  if (body && typeof body === "object") {
+    const record = body as Record<string, unknown>;
+    const nested =
+      record.error && typeof record.error === "object" ? (record.error as Record<string, unknown>).message : undefined;
+    const candidates = [
+      record.message,
+      nested,
+      record.error,
+      record.detail,
+      Array.isArray(record.messages) ? record.messages.join("; ") : undefined,
+    ];
+    const found = candidates.find((value): value is string => typeof value === "string" && value.length > 0);
+    if (found) return found.slice(0, MAX_PROVIDER_TEXT);
   }
-  return text.trim().slice(0, MAX_ERROR_TEXT);
-}
-
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).slice(0, MAX_ERROR_TEXT);
+  return text.trim().slice(0, MAX_PROVIDER_TEXT);
 }

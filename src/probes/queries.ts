@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { ProbeName } from "../contracts/wake";
-import { ProbeDetail, ProbeStatus } from "./providers/probe-result";
+import { ProbeDetail, ProbeName, ProbeStatus } from "../contracts";
 
 /**
  * Read side of the probe tables, for `kora__get_probe_status` and the console. Rows from D1 are

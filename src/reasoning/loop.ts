@@ -1,12 +1,11 @@
 import type { ContentBlock, MessageParam, TextBlock, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../config";
-import type { ToolContext } from "../tools/tool";
-import type { WakeMessage } from "../contracts/wake";
+import type { ToolContext, WakeMessage } from "../contracts";
 import { createAnthropic, createMessageWithRetries, EngineUnavailableError, type EngineError } from "./model-call";
 import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./cost";
 import { SYSTEM_BLOCKS } from "./system-prompt";
-import { reasoningToolSpecs } from "./tool-specs";
-import { runToolUse, type ToolCallRecord } from "./tool-runner";
+import { reasoningToolSpecs } from "./tool-use";
+import { runToolUse, type ToolCallRecord } from "./tool-use";
 import { wakePrompt } from "./wake-prompt";
 
 export interface LoopLimits {

@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import type { WakeMessage } from "../contracts/wake";
+import type { WakeMessage } from "../contracts";
 
 /**
  * JSON whose strings cannot close the fence around them: `<`, `>` and backticks become JSON

@@ -1,5 +1,5 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
-import type { WakeMessage } from "../contracts/wake";
+import type { WakeMessage } from "../contracts";
 import { code, context, section } from "./mrkdwn";
 
 /** The short notice for a wake that exhausted its retries: the operator hears about it anyway. */

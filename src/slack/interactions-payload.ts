@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeZodError } from "../contracts";
 
 /**
  * The parts of Slack's `block_actions` payload (docs/provider-apis.md §2) Kora reads. Slack sends it
@@ -51,7 +52,7 @@ export function parseInteraction(rawBody: string): InteractionParse {
   // Shortcuts, view submissions and the like are not ours to handle: acknowledged, not acted on.
   if (envelope.data.type !== "block_actions") return { kind: "ignored", why: `type ${envelope.data.type}` };
   const payload = BlockActionsPayload.safeParse(json);
-  if (!payload.success) return { kind: "invalid", message: describe(payload.error) };
+  if (!payload.success) return { kind: "invalid", message: describeZodError(payload.error, { prefix: "payload" }) };
   const channel_id = payload.data.container?.channel_id ?? payload.data.channel?.id ?? null;
   const message_ts = payload.data.container?.message_ts ?? payload.data.message?.ts ?? null;
   const clicks: ButtonClick[] = [];
@@ -59,20 +60,9 @@ export function parseInteraction(rawBody: string): InteractionParse {
     // Selects, date pickers … on a message are not Kora's; only buttons are read.
     if (Envelope.safeParse(action).data?.type !== "button") continue;
     const button = ButtonAction.safeParse(action);
-    if (!button.success) return { kind: "invalid", message: describe(button.error, `actions.${index}`) };
+    if (!button.success)
+      return { kind: "invalid", message: describeZodError(button.error, { prefix: `payload.actions.${index}` }) };
     clicks.push({ ...button.data, user_id: payload.data.user.id, channel_id, message_ts });
   }
   return clicks.length > 0 ? { kind: "clicks", clicks } : { kind: "ignored", why: "no button action" };
-}
-
-function describe(error: z.ZodError, prefix = ""): string {
-  return error.issues
-    .map(
-      (issue) =>
-        `payload${[prefix, ...issue.path]
-          .filter((part) => part !== "")
-          .map((part) => `.${String(part)}`)
-          .join("")}: ${issue.message}`,
-    )
-    .join("; ");
 }

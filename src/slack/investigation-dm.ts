@@ -1,6 +1,6 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
-import type { WakeMessage } from "../contracts/wake";
-import type { FixAttempt } from "../wake/fix-attempts";
+import type { AutofixAttemptDetails, WakeMessage } from "../contracts";
+import { fixLine } from "./fix-text";
 import { clip, code, context, escapeMrkdwn, header, section } from "./mrkdwn";
 
 export type DmEngine =
@@ -18,7 +18,7 @@ export interface InvestigationDmFacts {
   engine: DmEngine;
   /** The model's final text; empty when the engine was unavailable. */
   summary: string;
-  fix_attempts: FixAttempt[];
+  fix_attempts: AutofixAttemptDetails[];
   fix_budgets: FixBudget[];
 }
 
@@ -27,18 +27,6 @@ export interface InvestigationDm {
   blocks: AnyMessageBlock[];
   left_to_decide: string;
 }
-
-/** Which of DESIGN §4's gates gave each rejection_reason. */
-const GATE_OF: Record<string, number> = {
-  unknown_probe: 1,
-  envelope_disabled: 2,
-  action_not_allowed: 3,
-  invalid_target_id: 4,
-  target_not_found: 5,
-  target_already_started: 5,
-  restart_budget_exhausted: 5,
-  target_busy: 5,
-};
 
 /**
  * The operator's DM: what was seen, what was tried and its outcome (the refusing gate, the fix
@@ -69,7 +57,7 @@ export function buildInvestigationDm(
   ];
   const first = facts.fix_attempts[0];
   const text = clip(
-    `Kora: ${wake.probe} target ${wake.target} unhealthy. ${first ? `Fix: ${attemptLine(first, false)}. ` : "No fix attempted. "}${left}`,
+    `Kora: ${wake.probe} target ${wake.target} unhealthy. ${first ? `Fix: ${fixLine(first, false)}. ` : "No fix attempted. "}${left}`,
     3_000,
   );
   return { text, blocks, left_to_decide: left };
@@ -86,35 +74,12 @@ function seen(wake: WakeMessage): string {
 }
 
 function tried(facts: InvestigationDmFacts): string {
-  const lines = facts.fix_attempts.map((attempt) => `• ${attemptLine(attempt, true)}`);
+  const lines = facts.fix_attempts.map((attempt) => `• ${fixLine(attempt, true)}`);
   if (lines.length === 0) lines.push("Nothing: no fix was attempted.");
   for (const budget of facts.fix_budgets) {
     lines.push(`Fix budget left for ${code(budget.target_id)}: ${budget.left} of ${budget.max} this hour.`);
   }
   return lines.join("\n");
-}
-
-function attemptLine(attempt: FixAttempt, markup: boolean): string {
-  const c = markup ? code : (text: string) => text;
-  const what = `${attempt.action} on ${c(attempt.target_id)}${attempt.fly_app ? ` (${attempt.fly_app})` : ""}`;
-  switch (attempt.status) {
-    case "attempted": {
-      const states = [attempt.before_state?.state, attempt.after_state?.state].filter(Boolean).join(" → ");
-      return `${what}: attempted, outcome ${markup ? "*" : ""}${attempt.outcome ?? "unknown"}${markup ? "*" : ""}${states ? ` (${states})` : ""}`;
-    }
-    case "rejected": {
-      const reason = attempt.rejection_reason ?? "unknown";
-      const gate = GATE_OF[reason];
-      return `${what}: rejected by ${gate ? `gate ${gate}` : "the gates"}, ${c(reason)}${envHint(attempt)}`;
-    }
-    case "failed":
-      return `${what}: failed (${attempt.error?.kind ?? "error"}${attempt.error?.message ? `: ${escapeMrkdwn(clip(attempt.error.message, 200))}` : ""})`;
-  }
-}
-
-function envHint(attempt: FixAttempt): string {
-  const env = attempt.rejection_detail?.enable_env;
-  return attempt.rejection_reason === "envelope_disabled" && typeof env === "string" ? ` (${env} is off)` : "";
 }
 
 function investigation(facts: InvestigationDmFacts): string {

@@ -2,7 +2,8 @@ import type { AnyMessageBlock } from "slack-web-api-client";
 import { redactSecrets } from "../audit/redact";
 import { secretValues, type Config, type KoraEnv } from "../config";
 import { postSlackMessage } from "./client";
-import { appendDmLogEntry, getDmLogEntry, type DmKind, type DmStatus } from "../audit/dm-log";
+import { appendDmLogEntry, getDmLogEntry } from "../audit/dm-log";
+import type { DmKind, DmStatus } from "../contracts";
 
 export interface OperatorDm {
   /** Idempotency key of this DM (e.g. `dm:<wake_id>`): a second send of the same id posts nothing. */

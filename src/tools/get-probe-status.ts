@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getProbeHistory, getProbeStatus } from "../probes/queries";
-import { ProbeName } from "../contracts/wake";
+import { ProbeName } from "../contracts";
 import { defineTool } from "./tool";
 
 const Input = z.object({

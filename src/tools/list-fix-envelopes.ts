@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { FIX_ENVELOPES, isEnvelopeEnabled } from "../contracts/envelopes";
-import { PROBES } from "../contracts/wake";
+import { FIX_ENVELOPES, isEnvelopeEnabled } from "../contracts";
+import { PROBES } from "../contracts";
 import { defineTool } from "./tool";
 
 const Input = z.object({});

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { listAuditEvents, StoredAuditRow } from "../audit/queries";
-import { Seam } from "../contracts/seams";
+import { AUDIT_COLUMNS, listAuditEvents, StoredAuditRow } from "../audit/queries";
+import { Seam } from "../contracts";
 import { defineTool } from "./tool";
 
 const Input = z.object({
@@ -27,7 +27,7 @@ async function listAuditEventsForTarget(
 ): Promise<StoredAuditRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT seq, id, emitted_at, seam, caller_session_id, source, details FROM audit_events
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events
        WHERE (json_extract(details, '$.target') = ?1 OR json_extract(details, '$.target_id') = ?1)
          AND (?2 IS NULL OR caller_session_id = ?2)
          AND (?3 IS NULL OR seam = ?3)

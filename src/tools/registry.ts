@@ -6,7 +6,7 @@ import { listFlyMachinesTool } from "./list-fly-machines";
 import { queryAuditTool } from "./query-audit";
 import { sendEmailToOperatorTool } from "./send-email-to-operator";
 import type { ToolDefinition } from "./tool";
-export { MUTATING_TOOLS, REASONING_TOOL_ALLOWLIST, TOOL_NAMES, type ToolName } from "./names";
+export { AUTOFIX_TOOL_NAME, MUTATING_TOOLS, REASONING_TOOL_ALLOWLIST, TOOL_NAMES, type ToolName } from "./names";
 
 /** Every tool, defined once and served to both front ends (the reasoning loop and MCP). */
 export const TOOLS: readonly ToolDefinition[] = [

@@ -2,7 +2,7 @@ import { EmailMessage } from "cloudflare:email";
 import { createMimeMessage } from "mimetext/browser";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
-import { sha256Hex } from "../contracts/crypto";
+import { sha256Hex } from "../contracts";
 import { defineTool } from "./tool";
 
 const Input = z.object({

@@ -1,19 +1,5 @@
 import type { z } from "zod";
-import type { AuditSource } from "../contracts/seams";
-import type { Config, KoraEnv } from "../config";
-
-/**
- * Who is calling a tool. Both front ends (the reasoning loop and MCP) build one of these, so a
- * tool never needs to know which one called it; audit rows take `caller_session_id` and
- * `source` from here.
- */
-export interface ToolContext {
-  env: KoraEnv;
-  config: Config;
-  caller_session_id: string;
-  source: AuditSource;
-  now: () => Date;
-}
+import type { ToolContext } from "../contracts";
 
 /** What a tool hands back: JSON for the model or the MCP client, and whether it is an error. */
 export interface ToolResult {

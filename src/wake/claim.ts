@@ -1,6 +1,5 @@
 import { z } from "zod";
-import type { DmStatus } from "../audit/dm-log";
-import type { WakeMessage } from "../contracts/wake";
+import type { DmStatus, WakeMessage } from "../contracts";
 
 /**
  * A claim older than the consumer's wall-time limit (15 minutes) belongs to a worker that died:

@@ -1,7 +1,8 @@
 import { recordAudit } from "../audit/record";
 import type { Config, KoraEnv } from "../config";
+import { zodProblems } from "../contracts";
 import { investigateWake, type InvestigationOptions } from "./investigate";
-import { WakeMessage } from "../contracts/wake";
+import { WakeMessage } from "../contracts";
 
 const MIN_RETRY_DELAY_SECONDS = 30;
 const MAX_RETRY_DELAY_SECONDS = 600;
@@ -44,7 +45,7 @@ export async function consumeWakeMessage(
       details: {
         message_id: message.id,
         attempts: message.attempts,
-        problems: parsed.error.issues.slice(0, 10).map((i) => `${i.path.join(".") || "body"}: ${i.message}`),
+        problems: zodProblems(parsed.error, { root: "body", max: 10 }),
       },
     });
     message.ack();

@@ -4,7 +4,7 @@ import { buildDeadLetterDm } from "../slack/dead-letter-dm";
 import { getDmLogEntry } from "../audit/dm-log";
 import { sendOperatorDm } from "../slack/send-dm";
 import { closeDeadLetteredInvestigation } from "./claim";
-import { WakeMessage } from "../contracts/wake";
+import { WakeMessage } from "../contracts";
 
 /**
  * A wake that exhausted its retries: one `probe.wake_dead_lettered` row, a short DM unless the

@@ -1,16 +1,14 @@
-import { approvalBlocksForToolCalls } from "../approvals/dm-offers";
+import { approvalBlocksForAttempts } from "../approvals/offer";
 import { recordAudit } from "../audit/record";
 import { restartsLeftThisHour } from "../autofix/budget";
 import type { Config, KoraEnv } from "../config";
-import { chooseEngine, type EngineChoice } from "../reasoning/budget-ladder";
+import { chooseEngine, readSpendToday, ZERO_USAGE, type EngineChoice } from "../reasoning/cost";
 import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning/loop";
-import { ZERO_USAGE } from "../reasoning/cost";
-import { readSpendToday } from "../reasoning/spend";
+import { anyFixActionSent, fixAttemptsFrom } from "../reasoning/tool-use";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
 import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
-import { anyFixActionSent, fixAttemptsFrom, type FixAttempt } from "./fix-attempts";
-import type { WakeMessage } from "../contracts/wake";
+import type { AutofixAttemptDetails, WakeMessage } from "../contracts";
 
 export interface InvestigationOptions {
   now?: () => Date;
@@ -78,13 +76,7 @@ async function investigateClaimed(
   const engine = dmEngine(choice, outcome);
   const attempts = outcome ? fixAttemptsFrom(outcome.tool_calls) : [];
   // A fix only the envelope refused gets Approve/Dismiss buttons (DESIGN §4, docs/slack-approvals.md).
-  const approvalBlocks = await approvalBlocksForToolCalls(
-    env,
-    config,
-    wake.caller_session_id,
-    outcome?.tool_calls ?? [],
-    now(),
-  );
+  const approvalBlocks = await approvalBlocksForAttempts(env, config, wake.caller_session_id, attempts, now());
   const dm = buildInvestigationDm(
     {
       wake,
@@ -174,7 +166,7 @@ async function fixBudgets(
   env: KoraEnv,
   config: Config,
   wake: WakeMessage,
-  attempts: FixAttempt[],
+  attempts: AutofixAttemptDetails[],
   now: Date,
 ): Promise<FixBudget[]> {
   const targets = new Set(attempts.filter((a) => a.probe === "fly").map((a) => a.target_id));

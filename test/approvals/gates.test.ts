@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { getApproval } from "../../src/approvals/store";
-import { recordAudit } from "../../src/audit/record";
 import { world } from "../world";
 import {
   auditRows,
@@ -14,6 +13,7 @@ import {
   PROD,
   seams,
 } from "./harness";
+import { seedAuditRow } from "../audit-seed.ts";
 
 let target: string;
 beforeEach(async () => {
@@ -74,7 +74,7 @@ describe("an approval never skips gates 1, 3, 4 or 5", () => {
 
   it("gate 5: a machine out of restart budget is refused", async () => {
     for (let i = 0; i < 3; i++) {
-      await recordAudit(kora, {
+      await seedAuditRow(kora, {
         seam: "tool.probe_autofix_attempted",
         caller_session_id: `wake:earlier-${i}`,
         source: "reasoning",

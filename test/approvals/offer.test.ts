@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { APPROVAL_ID_PATTERN } from "../../src/approvals/model";
-import { approvalEligibility } from "../../src/approvals/eligibility";
+import { approvalEligibility } from "../../src/approvals/model";
 import { offerApproval } from "../../src/approvals/offer";
 import { parseConfig } from "../../src/config";
 import { kora, machineId } from "./harness";

@@ -1,15 +1,16 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AuditWriteError, recordAudit } from "../../src/audit/record";
+import { AuditWriteError } from "../../src/audit/record";
 import { listAuditEvents } from "../../src/audit/queries";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
+import { seedAuditRow } from "../audit-seed.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
 describe("recordAudit", () => {
   it("writes a row with every field to D1", async () => {
     const now = new Date("2026-11-24T10:00:00.000Z");
-    await recordAudit(
+    await seedAuditRow(
       env,
       { seam: "probe.wake_requested", caller_session_id: "wake:fields", source: "cron", details: { probe: "fly" } },
       now,
@@ -30,7 +31,7 @@ describe("recordAudit", () => {
 
   it("prints the row as one JSON line for wrangler tail", async () => {
     const log = vi.spyOn(console, "log");
-    const row = await recordAudit(env, {
+    const row = await seedAuditRow(env, {
       seam: "tool.probe_autofix_attempted",
       caller_session_id: "wake:tail",
       source: "reasoning",
@@ -48,8 +49,8 @@ describe("recordAudit", () => {
       source: "cron" as const,
       details: {},
     };
-    await recordAudit(env, event);
-    await recordAudit(env, event);
+    await seedAuditRow(env, event);
+    await seedAuditRow(env, event);
     const { rows } = await listAuditEvents(env.DB, { caller_session_id: "wake:once", limit: 10 });
     expect(rows).toHaveLength(1);
   });
@@ -57,7 +58,7 @@ describe("recordAudit", () => {
   it("redacts configured secret values wherever they appear", async () => {
     const secret = TEST_SECRETS.KORA_FLY_API_TOKEN as string;
     const log = vi.spyOn(console, "log");
-    await recordAudit(env, {
+    await seedAuditRow(env, {
       seam: "tool.probe_autofix_attempted",
       caller_session_id: "wake:secret",
       source: "reasoning",
@@ -73,7 +74,7 @@ describe("recordAudit", () => {
   it("retries a failed write and then succeeds", async () => {
     let failures = 2;
     const flaky = flakyDb(() => failures-- > 0);
-    await recordAudit(
+    await seedAuditRow(
       { ...env, DB: flaky },
       { seam: "probe.wake_rejected", caller_session_id: "wake:flaky", source: "system", details: {} },
     );
@@ -84,7 +85,7 @@ describe("recordAudit", () => {
   it("surfaces the error to the caller when every attempt fails", async () => {
     const broken = flakyDb(() => true);
     await expect(
-      recordAudit(
+      seedAuditRow(
         { ...env, DB: broken },
         { seam: "probe.wake_rejected", caller_session_id: "wake:broken", source: "system", details: {} },
       ),

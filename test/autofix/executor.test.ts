@@ -2,9 +2,9 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { attemptProbeAutofix } from "../../src/autofix/attempt";
 import { restartsLeftThisHour } from "../../src/autofix/budget";
-import { recordAudit } from "../../src/audit/record";
 import { world } from "../world";
 import { autofixContext, autofixRows, fix, machineId, PROD, STAGING } from "./helpers";
+import { seedAuditRow } from "../audit-seed.ts";
 
 let target: string;
 beforeEach(async () => {
@@ -181,7 +181,7 @@ describe("gate 5 refuses without acting", () => {
   it("counts only the last hour, only this machine, and not refusals", async () => {
     const ctx = autofixContext({ vars: { KORA_AUTOFIX_MAX_RESTARTS: "3" } });
     const row = (target_id: string, extra: Record<string, unknown>, at: Date) =>
-      recordAudit(
+      seedAuditRow(
         env,
         {
           seam: "tool.probe_autofix_attempted",

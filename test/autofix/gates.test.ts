@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { attemptProbeAutofix } from "../../src/autofix/attempt";
-import { isEnvelopeEnabled } from "../../src/contracts/envelopes";
+import { isEnvelopeEnabled } from "../../src/contracts";
 import { runAutofixGates } from "../../src/autofix/gates";
 import { world } from "../world";
 import { autofixContext, autofixRows, fix, machineId, PROD } from "./helpers";

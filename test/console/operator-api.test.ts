@@ -1,11 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "../../src/audit/record";
 import worker from "../../src/index";
 import { appendDmLogEntry } from "../../src/audit/dm-log";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
 import { seedIncident, type SeededIncident } from "./seed-incident";
+import { seedAuditRow } from "../audit-seed.ts";
 
 const TOKEN = TEST_SECRETS.KORA_OPERATOR_TOKEN ?? "";
 const call = (method: string, path: string, token?: string) =>
@@ -142,7 +142,7 @@ describe("GET /api/sessions/:caller_session_id/timeline", () => {
     const session = "wake:ties";
     const instant = new Date("2026-11-05T12:00:00.000Z");
     for (let i = 0; i < 3; i++) {
-      await recordAudit(
+      await seedAuditRow(
         env,
         { seam: "probe.wake_requested", caller_session_id: session, source: "cron", details: { i } },
         instant,

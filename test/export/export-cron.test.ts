@@ -1,9 +1,9 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordAudit } from "../../src/audit/record";
 import { EXPORT_CRON } from "../../src/cron";
 import worker from "../../src/index";
+import { seedAuditRow } from "../audit-seed.ts";
 
 async function fireExportCron(at: string): Promise<void> {
   await worker.scheduled(createScheduledController({ cron: EXPORT_CRON, scheduledTime: new Date(at).getTime() }), env);
@@ -16,7 +16,7 @@ async function exportedDays(): Promise<string[]> {
 
 describe("the hourly export cron", () => {
   it("at 00:07 finishes yesterday and starts today; later in the day only today is rewritten", async () => {
-    await recordAudit(
+    await seedAuditRow(
       env,
       { seam: "probe.wake_requested", caller_session_id: "wake:late-evening", source: "cron", details: { n: 1 } },
       new Date("2026-11-04T23:58:00.000Z"),

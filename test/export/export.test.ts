@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { exportAuditDay } from "../../src/export/run-export";
 import { PART_SIZE } from "../../src/export/file-writer";
 import { ExportManifest } from "../../src/export/manifest";
-import { recordAudit } from "../../src/audit/record";
 import { dayRows, seedAuditDay, seedDmDay } from "./seed-day";
+import { seedAuditRow } from "../audit-seed.ts";
 
 const DATE = "2026-11-05";
 const ROWS = 100_000;
@@ -99,7 +99,7 @@ describe("exporting a day of 100,000 audit rows to R2", () => {
   }, 120_000);
 
   it("rewrites the file and records a second export when a row of that day arrives late", async () => {
-    await recordAudit(
+    await seedAuditRow(
       env,
       { seam: "probe.wake_rejected", caller_session_id: "wake:late", source: "system", details: { late: true } },
       new Date(`${DATE}T23:59:59.999Z`),

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { recordAudit } from "../../src/audit/record";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
+import { seedAuditRow } from "../audit-seed.ts";
 
 const TOKEN = TEST_SECRETS.KORA_OPERATOR_TOKEN;
 const get = (path: string, token?: string) =>
@@ -30,7 +30,7 @@ describe("GET /api/audit", () => {
 
   it("lists rows newest first and pages with a cursor", async () => {
     for (let i = 0; i < 5; i++) {
-      await recordAudit(env, {
+      await seedAuditRow(env, {
         seam: "probe.wake_requested",
         caller_session_id: `wake:list-${i}`,
         source: "cron",

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { McpCaller } from "../../src/config";
-import { sha256Hex } from "../../src/contracts/crypto";
-import { toolAnnotations } from "../../src/mcp/annotations";
+import { sha256Hex } from "../../src/contracts";
+import { toolAnnotations } from "../../src/mcp/server";
 import { identifyMcpCaller } from "../../src/mcp/callers";
-import { checkToolCap } from "../../src/mcp/cap-gate";
+import { checkToolCap } from "../../src/mcp/tool-call";
 import { MUTATING_TOOLS, TOOL_NAMES } from "../../src/tools/registry";
 
 const caller = async (id: string, token: string, caps: string[] = []): Promise<McpCaller> => ({

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { recordAudit } from "../../src/audit/record";
 import { TOOL_NAMES } from "../../src/tools/registry";
 import { world } from "../world";
 import { connectClient, envWithCallers, ERAS, MODERN, READER, toolReply } from "./mcp-harness";
+import { seedAuditRow } from "../audit-seed.ts";
 
 const READ_TOOLS = [
   "kora__get_probe_status",
@@ -50,7 +50,7 @@ describe.each(ERAS)("a %s", (era) => {
 
   it("calls a read tool and gets the audit rows it asked for", { timeout: 30_000 }, async () => {
     const session = `wake:connect-${era}`;
-    await recordAudit(await envWithCallers([]), {
+    await seedAuditRow(await envWithCallers([]), {
       seam: "probe.wake_requested",
       caller_session_id: session,
       source: "cron",

@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport as V1Transport } from "@modelcontextproto
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
-import { sha256Hex } from "../../src/contracts/crypto";
+import { sha256Hex } from "../../src/contracts";
 import type { KoraEnv } from "../../src/config";
 
 export const MCP_URL = "https://kora.test/mcp";

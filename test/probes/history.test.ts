@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getProbeHistory } from "../../src/probes/queries";
-import { PRUNE_BATCH_ROWS, PROBE_HISTORY_RETENTION_DAYS } from "../../src/probes/cycle/retention";
+import { PRUNE_BATCH_ROWS, PROBE_HISTORY_RETENTION_DAYS } from "../../src/probes/cycle/state";
 import { world } from "../world";
 import { clearProbeTables, fireCycle, minute, probeEnv, seedHealthyWorld } from "./harness";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getProbeStatus, getTargetStatus } from "../../src/probes/queries";
-import { WakeMessage } from "../../src/contracts/wake";
+import { WakeMessage } from "../../src/contracts";
 import { world } from "../world";
 import { clearProbeTables, fireCycle, minute, probeEnv, seedHealthyWorld, wakeAuditRows } from "./harness";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chooseEngine } from "../../src/reasoning/budget-ladder";
+import { chooseEngine } from "../../src/reasoning/cost";
 import { estimateUsageCost, MODEL_PRICES } from "../../src/reasoning/cost";
-import { utcDayBounds } from "../../src/reasoning/spend";
+import { utcDayBounds } from "../../src/reasoning/cost";
 
 describe("estimateUsageCost", () => {
   const usage = {

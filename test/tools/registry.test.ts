@@ -4,8 +4,8 @@ import { z } from "zod";
 import { listAuditEvents } from "../../src/audit/queries";
 import { parseConfig } from "../../src/config";
 import { getTool, MUTATING_TOOLS, REASONING_TOOL_ALLOWLIST, TOOLS } from "../../src/tools/registry";
-import type { ToolContext } from "../../src/tools/tool";
 import { world } from "../world";
+import type { ToolContext } from "../../src/contracts";
 
 const ctx = (vars: Record<string, string> = {}): ToolContext => {
   const e = { ...env, ...vars };

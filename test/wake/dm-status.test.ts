@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { recordAudit } from "../../src/audit/record";
 import { world } from "../world";
 import { completedRow, deliver, dmLog, seedCrashedMachine, wakeFor, withVars } from "./helpers";
+import { seedAuditRow } from "../audit-seed.ts";
 
 const overloaded = {
   provider: "anthropic",
@@ -110,7 +110,7 @@ describe("dm_status, each from its real cause", () => {
 
 describe("the cost ladder, through the consumer", () => {
   async function spend(usd: number) {
-    await recordAudit(env, {
+    await seedAuditRow(env, {
       seam: "probe.investigation_completed",
       caller_session_id: `wake:${crypto.randomUUID()}`,
       source: "system",

@@ -1,12 +1,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { listAuditEvents, type StoredAuditRow } from "../../src/audit/queries";
-import { recordAudit } from "../../src/audit/record";
 import type { KoraEnv } from "../../src/config";
 import worker from "../../src/index";
 import { listDmLogForSession } from "../../src/audit/dm-log";
-import type { WakeMessage } from "../../src/contracts/wake";
+import type { WakeMessage } from "../../src/contracts";
 import { world } from "../world";
+import { seedAuditRow } from "../audit-seed.ts";
 
 export const PROD_APP = "kora-web";
 
@@ -44,7 +44,7 @@ export function wakeFor(target: string, overrides: Partial<WakeMessage> = {}): W
 
 /** What the probe cycle writes when it sends the wake: the first row of the incident's timeline. */
 export async function recordWakeRequested(wake: WakeMessage): Promise<void> {
-  await recordAudit(env, {
+  await seedAuditRow(env, {
     id: `wake_requested:${wake.wake_id}`,
     seam: "probe.wake_requested",
     caller_session_id: wake.caller_session_id,

@@ -1,4 +1,4 @@
-import type { DmStatus } from "../../audit/dm-log";
+import type { DmStatus } from "../../contracts";
 
 /** Display helpers for the console pages: how a value reads, never what it means. */
 export function formatTime(iso: string | null | undefined): string {

@@ -1,7 +1,7 @@
 import type { InvestigationRow } from "../../audit/investigations";
-import { DmStatus } from "../../audit/dm-log";
 import { DM_STATUS_LABELS, formatTime, formatUsd, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
+import { DmStatus } from "../../contracts";
 
 export interface InvestigationsView {
   dm_status: DmStatus | undefined;

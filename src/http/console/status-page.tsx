@@ -1,5 +1,5 @@
-import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../contracts/envelopes";
-import { PROBES } from "../../contracts/wake";
+import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../contracts";
+import { PROBES } from "../../contracts";
 import { formatTime, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
 import type { ProbeCycleRow, ProbeStatusRow } from "../../probes/queries";

@@ -1,7 +1,13 @@
 import type { StoredAuditRow } from "../../audit/queries";
 import type { TimelineEntry } from "../../audit/timeline";
 import type { StoredDmLogEntry } from "../../audit/dm-log";
-import { AutofixDetails, CompletedDetails, WakeDetails, type MachineState } from "./entry-details";
+import {
+  parseSeamDetails,
+  type AutofixAttemptDetails,
+  type InvestigationCompletedDetails,
+  type MachineSnapshot,
+  type WakeRequestedDetails,
+} from "../../contracts";
 import { formatCount, formatTime, formatUsd, tone } from "./format";
 
 export function TimelineEntryCard({ entry }: { entry: TimelineEntry }) {
@@ -11,16 +17,16 @@ export function TimelineEntryCard({ entry }: { entry: TimelineEntry }) {
 function AuditCard({ row }: { row: StoredAuditRow }) {
   switch (row.seam) {
     case "probe.wake_requested": {
-      const details = WakeDetails.safeParse(row.details);
-      return details.success ? <WakeCard row={row} details={details.data} /> : <RawCard row={row} />;
+      const details = parseSeamDetails(row.seam, row.details);
+      return details.ok ? <WakeCard row={row} details={details.value} /> : <RawCard row={row} />;
     }
     case "tool.probe_autofix_attempted": {
-      const details = AutofixDetails.safeParse(row.details);
-      return details.success ? <AutofixCard row={row} details={details.data} /> : <RawCard row={row} />;
+      const details = parseSeamDetails(row.seam, row.details);
+      return details.ok ? <AutofixCard row={row} details={details.value} /> : <RawCard row={row} />;
     }
     case "probe.investigation_completed": {
-      const details = CompletedDetails.safeParse(row.details);
-      return details.success ? <CompletedCard row={row} details={details.data} /> : <RawCard row={row} />;
+      const details = parseSeamDetails(row.seam, row.details);
+      return details.ok ? <CompletedCard row={row} details={details.value} /> : <RawCard row={row} />;
     }
     default:
       return <RawCard row={row} />;
@@ -42,8 +48,8 @@ function Heading(props: { title: string; at: string; source?: string; badge?: st
   );
 }
 
-function WakeCard({ row, details }: { row: StoredAuditRow; details: WakeDetails }) {
-  const summary = (details.detail as { summary?: unknown } | undefined)?.summary;
+function WakeCard({ row, details }: { row: StoredAuditRow; details: WakeRequestedDetails }) {
+  const summary = details.detail.summary;
   return (
     <article class="card entry seen" data-seam={row.seam}>
       <Heading title="Seen: wake requested" at={row.emitted_at} source={row.source} badge={details.status} />
@@ -68,13 +74,13 @@ function WakeCard({ row, details }: { row: StoredAuditRow; details: WakeDetails 
   );
 }
 
-function gateResult(details: AutofixDetails): string {
+function gateResult(details: AutofixAttemptDetails): string {
   if (details.status === "rejected") return `refused: ${details.rejection_reason ?? "no reason recorded"}`;
   if (details.status === "attempted" || details.status === "failed") return "all gates passed";
   return "—";
 }
 
-function AutofixCard({ row, details }: { row: StoredAuditRow; details: AutofixDetails }) {
+function AutofixCard({ row, details }: { row: StoredAuditRow; details: AutofixAttemptDetails }) {
   return (
     <article class="card entry autofix" data-seam={row.seam}>
       <Heading title="Autofix attempt" at={row.emitted_at} source={row.source} badge={details.status} />
@@ -102,7 +108,9 @@ function AutofixCard({ row, details }: { row: StoredAuditRow; details: AutofixDe
         {details.error ? (
           <>
             <dt>Error</dt>
-            <dd class="bad">{details.error}</dd>
+            <dd class="bad error-text">
+              {details.error.kind}: {details.error.message}
+            </dd>
           </>
         ) : null}
         {details.approved_by ? (
@@ -128,7 +136,7 @@ function AutofixCard({ row, details }: { row: StoredAuditRow; details: AutofixDe
   );
 }
 
-function StateTable(props: { before: MachineState | null; after: MachineState | null }) {
+function StateTable(props: { before: MachineSnapshot | null; after: MachineSnapshot | null }) {
   const fields = ["state", "name", "region", "instance_id"] as const;
   return (
     <div class="scroll">
@@ -154,7 +162,7 @@ function StateTable(props: { before: MachineState | null; after: MachineState | 
   );
 }
 
-function CompletedCard({ row, details }: { row: StoredAuditRow; details: CompletedDetails }) {
+function CompletedCard({ row, details }: { row: StoredAuditRow; details: InvestigationCompletedDetails }) {
   return (
     <article class="card entry completed" data-seam={row.seam}>
       <Heading title="Investigation completed" at={row.emitted_at} source={row.source} badge={details.dm_status} />

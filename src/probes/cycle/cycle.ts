@@ -1,12 +1,11 @@
 import type { Config, KoraEnv } from "../../config";
-import type { WakeMessage } from "../../contracts/wake";
+import type { ProbeResult, WakeMessage } from "../../contracts";
 import { claimCycle, completeCycleStatement, type CycleClaim } from "./claim";
 import { planCycle } from "./plan";
-import type { ProbeResult } from "../providers/probe-result";
-import { pruneStatements } from "./retention";
+import { pruneStatements } from "./state";
 import { runAllProbes } from "../providers/run-probes";
 import { loadInvestigationStatuses, loadTargetMemory, saveResultStatement, saveTargetStatement } from "./state";
-import { enqueueWakes, recordWakesRequested } from "./wake-send";
+import { enqueueWakes, recordWakesRequested } from "./wakes";
 
 export interface CycleOutcome {
   claim: CycleClaim;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeFailure, endpoint, getJson } from "../../outbound/fetch-json";
-import { missingVariables, result, skipped, type Probe } from "./probe-result";
+import { endpoint } from "../../outbound/fetch-json";
+import { describeFailure, getProviderJson, missingVariables, result, skipped, type Probe } from "./probe-result";
 
 const ConfigAnswer = z.object({
   config: z.object({ name: z.string(), project: z.string(), locked: z.boolean().optional() }),
@@ -28,28 +28,28 @@ export const probeDoppler: Probe = async ({ config, fetch, now }) => {
   url.searchParams.set("project", project);
   url.searchParams.set("config", name);
 
-  const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, ConfigAnswer);
+  const outcome = await getProviderJson({ fetch }, { url, token, what: `Doppler GET ${url.pathname}` }, ConfigAnswer);
   if (outcome.ok) {
     return [
       result(
         "doppler",
         target,
         "healthy",
-        { summary: `config ${target} readable`, locked: outcome.data.config.locked ?? false },
+        { summary: `config ${target} readable`, locked: outcome.value.config.locked ?? false },
         now,
       ),
     ];
   }
-  if (outcome.failure.kind === "http" && outcome.failure.status === 404) {
+  if (outcome.error.kind === "not_found") {
     return [
       result(
         "doppler",
         target,
         "unhealthy",
-        { summary: `config ${target} not found: ${outcome.failure.message}` },
+        { summary: `config ${target} not found: ${outcome.error.provider_message ?? outcome.error.message}` },
         now,
       ),
     ];
   }
-  return [result("doppler", target, "error", { summary: describeFailure(outcome.failure) }, now)];
+  return [result("doppler", target, "error", { summary: describeFailure(outcome.error) }, now)];
 };

@@ -1,7 +1,8 @@
 import { createFlyClient, type FlyClient } from "../../fly/client";
 import type { Machine } from "../../fly/machine";
 import { judgeMachine, machineDetail, needsEvents } from "../../fly/machine-health";
-import { result, skipped, type Probe, type ProbeResult } from "./probe-result";
+import { result, skipped, type Probe } from "./probe-result";
+import type { ProbeResult } from "../../contracts";
 
 /** The two app slots Kora watches, with the name of the variable that fills each. */
 const APP_SLOTS = [

@@ -1,25 +1,7 @@
-import { z } from "zod";
 import type { Config } from "../../config";
-import type { ProbeName } from "../../contracts/wake";
-
-export const ProbeStatus = z.enum(["healthy", "unhealthy", "error", "skipped"]);
-export type ProbeStatus = z.infer<typeof ProbeStatus>;
-
-/**
- * What an operator reads about one target. `summary` is always there (one line); the other
- * fields are small facts (state, exit code, counts) rather than raw provider payloads.
- */
-export const ProbeDetail = z.looseObject({ summary: z.string() });
-export type ProbeDetail = z.infer<typeof ProbeDetail>;
-
-/** One result per target per cycle (DESIGN §2). */
-export interface ProbeResult {
-  probe: ProbeName;
-  target: string;
-  status: ProbeStatus;
-  detail: ProbeDetail;
-  observed_at: string;
-}
+import type { z } from "zod";
+import type { ProbeDetail, ProbeName, ProbeResult, ProbeStatus } from "../../contracts";
+import { fetchJson, type CallError, type CallResult } from "../../outbound/fetch-json";
 
 /** A probe is `(config, fetch, now) → results`; a provider's fault is an `error` result, not a throw. */
 export type Probe = (context: ProbeContext) => Promise<ProbeResult[]>;
@@ -50,4 +32,35 @@ export function missingVariables(values: Record<string, string | undefined>): st
   return Object.entries(values)
     .filter(([, value]) => !value)
     .map(([name]) => name);
+}
+
+/**
+ * A probe's GET: bearer auth, the pooled fetch (which owns the per-call timeout), the answer
+ * parsed with `schema`. A non-2xx is a failure carrying its status, so a probe for which one
+ * status is an answer about the target (Doppler's 404 for a deleted config) can tell it apart.
+ */
+export function getProviderJson<T>(
+  context: Pick<ProbeContext, "fetch">,
+  call: { url: URL; token: string; what: string },
+  schema: z.ZodType<T>,
+): Promise<CallResult<T>> {
+  return fetchJson(
+    { url: call.url, headers: { authorization: `Bearer ${call.token}` }, what: call.what, fetch: context.fetch },
+    schema,
+  );
+}
+
+/** One line an operator can read about a failed call, without the provider's whole body. */
+export function describeFailure(error: CallError): string {
+  switch (error.kind) {
+    case "timeout":
+      return `timed out: ${error.message}`;
+    case "unreachable":
+      return `unreachable: ${error.message}`;
+    case "bad_response":
+    case "not_configured":
+      return error.message;
+    default:
+      return `HTTP ${error.status ?? "?"}${error.provider_message ? `: ${error.provider_message}` : ""}`;
+  }
 }

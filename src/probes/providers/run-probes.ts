@@ -1,10 +1,10 @@
 import type { Config } from "../../config";
-import { PROBES, type ProbeName } from "../../contracts/wake";
+import { type ProbeName, type ProbeResult, PROBES } from "../../contracts";
 import { ConnectionSlots, WORKER_CONNECTION_LIMIT } from "./connection-slots";
 import { probeDoppler } from "./doppler";
 import { probeFly } from "./fly";
 import { createProbeFetch } from "./probe-fetch";
-import { result, type Probe, type ProbeResult } from "./probe-result";
+import { result, type Probe } from "./probe-result";
 import { probeSentry } from "./sentry";
 import { probeSupabase } from "./supabase";
 import { probeVercel } from "./vercel";

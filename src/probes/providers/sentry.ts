@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeFailure, endpoint, getJson } from "../../outbound/fetch-json";
-import { missingVariables, result, skipped, type Probe } from "./probe-result";
+import { endpoint } from "../../outbound/fetch-json";
+import { describeFailure, getProviderJson, missingVariables, result, skipped, type Probe } from "./probe-result";
 
 /** `data` is `[[unix_seconds, [{ count }]], …]`, one bucket per interval. */
 const EventsStats = z.object({
@@ -30,10 +30,10 @@ export const probeSentry: Probe = async ({ config, fetch, now }) => {
   url.searchParams.set("statsPeriod", `${window}m`);
   url.searchParams.set("interval", "1m");
 
-  const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, EventsStats);
-  if (!outcome.ok) return [result("sentry", target, "error", { summary: describeFailure(outcome.failure) }, now)];
+  const outcome = await getProviderJson({ fetch }, { url, token, what: `Sentry GET ${url.pathname}` }, EventsStats);
+  if (!outcome.ok) return [result("sentry", target, "error", { summary: describeFailure(outcome.error) }, now)];
 
-  const errors = outcome.data.data.reduce(
+  const errors = outcome.value.data.reduce(
     (sum, [, counts]) => sum + counts.reduce((total, c) => total + c.count, 0),
     0,
   );

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeFailure, endpoint, getJson } from "../../outbound/fetch-json";
-import { missingVariables, result, skipped, type Probe } from "./probe-result";
+import { endpoint } from "../../outbound/fetch-json";
+import { describeFailure, getProviderJson, missingVariables, result, skipped, type Probe } from "./probe-result";
 
 /** The services Kora asks about; `services` is required and repeated (form style, explode). */
 export const SUPABASE_SERVICES = ["auth", "db", "realtime", "rest", "storage"] as const;
@@ -28,12 +28,12 @@ export const probeSupabase: Probe = async ({ config, fetch, now }) => {
   for (const service of SUPABASE_SERVICES) url.searchParams.append("services", service);
   url.searchParams.set("timeout_ms", String(Math.min(10_000, Math.floor(config.KORA_PROBE_TIMEOUT_MS / 2))));
 
-  const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, HealthAnswer);
-  if (!outcome.ok) return [result("supabase", ref, "error", { summary: describeFailure(outcome.failure) }, now)];
+  const outcome = await getProviderJson({ fetch }, { url, token, what: `Supabase GET ${url.pathname}` }, HealthAnswer);
+  if (!outcome.ok) return [result("supabase", ref, "error", { summary: describeFailure(outcome.error) }, now)];
 
-  const failing = outcome.data.filter((service) => service.status !== "ACTIVE_HEALTHY" || !service.healthy);
+  const failing = outcome.value.filter((service) => service.status !== "ACTIVE_HEALTHY" || !service.healthy);
   if (failing.length === 0) {
-    return [result("supabase", ref, "healthy", { summary: `${outcome.data.length} services healthy` }, now)];
+    return [result("supabase", ref, "healthy", { summary: `${outcome.value.length} services healthy` }, now)];
   }
   return [
     result(

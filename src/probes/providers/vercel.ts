@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { describeFailure, endpoint, getJson } from "../../outbound/fetch-json";
-import { missingVariables, result, skipped, type Probe } from "./probe-result";
+import { endpoint } from "../../outbound/fetch-json";
+import { describeFailure, getProviderJson, missingVariables, result, skipped, type Probe } from "./probe-result";
 
 const Deployment = z.object({
   uid: z.string(),
@@ -33,11 +33,15 @@ export const probeVercel: Probe = async ({ config, fetch, now }) => {
   url.searchParams.set("limit", String(LOOKBACK));
   if (config.KORA_VERCEL_TEAM_ID) url.searchParams.set("teamId", config.KORA_VERCEL_TEAM_ID);
 
-  const outcome = await getJson(fetch, url, { authorization: `Bearer ${token}` }, DeploymentsAnswer);
-  if (!outcome.ok) return [result("vercel", project, "error", { summary: describeFailure(outcome.failure) }, now)];
+  const outcome = await getProviderJson(
+    { fetch },
+    { url, token, what: `Vercel GET ${url.pathname}` },
+    DeploymentsAnswer,
+  );
+  if (!outcome.ok) return [result("vercel", project, "error", { summary: describeFailure(outcome.error) }, now)];
 
   // The order of the list is not documented: sort by creation time rather than trust it.
-  const deployments = [...outcome.data.deployments].sort((a, b) => b.created - a.created);
+  const deployments = [...outcome.value.deployments].sort((a, b) => b.created - a.created);
   const stateOf = (deployment: z.infer<typeof Deployment>) => deployment.readyState ?? deployment.state ?? "UNKNOWN";
   const latest = deployments[0];
   const ready = deployments.find((deployment) => stateOf(deployment) === "READY");

@@ -1,9 +1,34 @@
-import type { ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import type { Tool, ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import { z } from "zod";
 import { AuditWriteError } from "../audit/record";
 import { redactSecrets } from "../audit/redact";
 import { secretValues } from "../config";
-import { getTool, REASONING_TOOL_ALLOWLIST } from "../tools/registry";
-import type { ToolContext } from "../tools/tool";
+import { AutofixAttemptDetails, type ToolContext, zodProblems } from "../contracts";
+import { AUTOFIX_TOOL_NAME, getTool, REASONING_TOOL_ALLOWLIST } from "../tools/registry";
+import type { ToolDefinition } from "../tools/tool";
+
+/** A tool's zod input as the JSON Schema the Messages API reads (`type: "object"` at the top). */
+export function inputSchemaOf(tool: ToolDefinition): Tool.InputSchema {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: "input" }) as Record<string, unknown>;
+  return { ...schema, type: "object" };
+}
+
+/**
+ * The tools offered to the model: the allowlist, in its fixed order, with one cache breakpoint
+ * on the last. Built from definitions only, so the bytes are the same for every wake and the
+ * second investigation reads them (and the system prompt after them) from the cache.
+ */
+export function reasoningToolSpecs(): Tool[] {
+  const tools = REASONING_TOOL_ALLOWLIST.map((name) => getTool(name)).filter(
+    (tool): tool is ToolDefinition => tool !== undefined,
+  );
+  return tools.map((tool, index) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: inputSchemaOf(tool),
+    ...(index === tools.length - 1 ? { cache_control: { type: "ephemeral" as const } } : {}),
+  }));
+}
 
 /** Keeps one tool answer from filling the context window. */
 export const MAX_TOOL_RESULT_CHARS = 16_000;
@@ -47,7 +72,7 @@ export async function runToolUse(
   }
   const parsed = tool.input.safeParse(block.input ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`);
+    const problems = zodProblems(parsed.error, { root: "input" });
     return answer({ error: `invalid input for ${tool.name}`, problems }, true);
   }
   try {
@@ -60,4 +85,18 @@ export async function runToolUse(
     const message = error instanceof Error ? error.message : String(error);
     return answer({ error: `${tool.name} failed: ${name}: ${message.slice(0, 500)}` }, true);
   }
+}
+
+/** The fix attempts of one loop, in order; an answer that does not parse is not a fix result. */
+export function fixAttemptsFrom(calls: readonly ToolCallRecord[]): AutofixAttemptDetails[] {
+  return calls
+    .filter((call) => call.name === AUTOFIX_TOOL_NAME && !call.is_error)
+    .map((call) => AutofixAttemptDetails.safeParse(call.content))
+    .filter((parsed) => parsed.success)
+    .map((parsed) => parsed.data);
+}
+
+/** An action reached the provider (a refusal sends nothing). */
+export function anyFixActionSent(attempts: readonly AutofixAttemptDetails[]): boolean {
+  return attempts.some((attempt) => attempt.status !== "rejected");
 }

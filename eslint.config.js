@@ -32,4 +32,9 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // CommonJS config files (the dependency-cruiser rules).
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
 );

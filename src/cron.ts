@@ -1,6 +1,6 @@
-import { runAuditExport } from "./export/run-export";
+import { runAuditExport } from "./export";
 import { parseConfig, type KoraEnv } from "./config";
-import { runProbeCycle } from "./probes/cycle/cycle";
+import { runProbeCycle } from "./probes";
 
 export const PROBE_CRON = "* * * * *";
 export const EXPORT_CRON = "7 * * * *";

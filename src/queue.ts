@@ -1,6 +1,6 @@
 import { parseConfig, type KoraEnv } from "./config";
-import { consumeDeadLetters } from "./wake/dead-letter";
-import { consumeWakeBatch } from "./wake/consumer";
+import { consumeDeadLetters } from "./wake";
+import { consumeWakeBatch } from "./wake";
 import { WAKE_DLQ_NAME, WAKE_QUEUE_NAME } from "./contracts";
 
 /** One queue handler for both queues: the wake queue and its dead-letter queue. */

@@ -1,5 +1,5 @@
 import type { ActionsBlock, AnyMessageBlock, SectionBlock } from "slack-web-api-client";
-import type { AutofixResult } from "../autofix/attempt";
+import type { AutofixResult } from "../autofix";
 import { fixSentence } from "../slack/fix-text";
 import { approvalBlockId, approvalNoteBlockId, type Approval, type ClickRefusal } from "./model";
 

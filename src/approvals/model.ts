@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { runAutofixGates } from "../autofix/gates";
-import type { ExecutorLimits } from "../autofix/limits";
+import { runAutofixGates } from "../autofix";
+import type { ExecutorLimits } from "../autofix";
 import type { AutofixAttemptDetails, RejectionReason } from "../contracts";
 
 /**

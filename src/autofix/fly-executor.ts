@@ -4,8 +4,9 @@ import type { MachineSnapshot, RecoveryOutcome, RejectionReason } from "../contr
 import { machineSnapshot, type Machine } from "../fly/machine";
 import { readRestartBudget } from "./budget";
 import { awaitRecovery } from "./fly-recovery";
-import { chooseFlyAction, findTargetMachine, isGone, type FlyAction } from "./fly-target";
+import { chooseFlyAction, isGone, type FlyAction } from "./fly-target";
 import { leaseTtlSeconds, type ExecutorLimits } from "./limits";
+import { findTargetMachine } from "../fly/apps";
 
 /** The refusals only gate 5 gives (it needs Fly and the audit log). */
 export type Gate5Reason = Extract<

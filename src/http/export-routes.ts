@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { dayOf, ExportDate } from "../export/day";
-import { exportAuditDay } from "../export/run-export";
+import { dayOf, ExportDate } from "../export";
+import { exportAuditDay } from "../export";
 import type { AppEnv } from "./app-env";
 import { parseOr400 } from "./errors";
 

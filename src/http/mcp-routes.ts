@@ -3,8 +3,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
 import { bearerToken } from "./operator-auth";
-import { CALLER_REFUSAL_MESSAGES, identifyMcpCaller } from "../mcp/callers";
-import { buildKoraMcpServer } from "../mcp/server";
+import { CALLER_REFUSAL_MESSAGES, identifyMcpCaller } from "../mcp";
+import { buildKoraMcpServer } from "../mcp";
 
 /** Tool arguments are a few short strings; anything near this is not a real call. */
 export const MCP_MAX_BODY_BYTES = 64 * 1024;

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals/blocks";
-import type { ApprovalClick } from "../approvals/model";
-import { handleApprovalClick } from "../approvals/click";
+import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals";
+import type { ApprovalClick } from "../approvals";
+import { handleApprovalClick } from "../approvals";
 import type { Config, KoraEnv } from "../config";
 import { parseInteraction, type ButtonClick } from "../slack/interactions-payload";
 import { verifySlackSignature, type SignatureCheck } from "../slack/signature";

@@ -9,8 +9,8 @@ import { z } from "zod";
 import { version } from "../../package.json";
 import { redactSecrets } from "../audit/redact";
 import { secretValues } from "../config";
-import { getTool, TOOLS } from "../tools/registry";
-import type { ToolDefinition } from "../tools/tool";
+import { getTool, TOOLS } from "../tools";
+import type { ToolDefinition } from "../tools";
 import { callToolForMcp, type McpCallScope } from "./tool-call";
 
 /** The JSON Schema shape MCP requires of a tool's input: an object schema of JSON values. */

@@ -3,7 +3,7 @@ import { recordAudit } from "../audit/record";
 import { redactSecrets } from "../audit/redact";
 import { type Config, type KoraEnv, type McpCaller, secretValues } from "../config";
 import { describeZodError, type ToolContext } from "../contracts/index";
-import type { ToolDefinition, ToolResult } from "../tools/tool";
+import type { ToolDefinition, ToolResult } from "../tools";
 
 export interface McpCallScope {
   env: KoraEnv;

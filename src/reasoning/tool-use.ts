@@ -4,8 +4,8 @@ import { AuditWriteError } from "../audit/record";
 import { redactSecrets } from "../audit/redact";
 import { secretValues } from "../config";
 import { AutofixAttemptDetails, type ToolContext, zodProblems } from "../contracts";
-import { AUTOFIX_TOOL_NAME, getTool, REASONING_TOOL_ALLOWLIST } from "../tools/registry";
-import type { ToolDefinition } from "../tools/tool";
+import { AUTOFIX_TOOL_NAME, getTool, REASONING_TOOL_ALLOWLIST } from "../tools";
+import type { ToolDefinition } from "../tools";
 
 /** A tool's zod input as the JSON Schema the Messages API reads (`type: "object"` at the top). */
 export function inputSchemaOf(tool: ToolDefinition): Tool.InputSchema {

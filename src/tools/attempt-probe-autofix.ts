@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { attemptProbeAutofix } from "../autofix/attempt";
+import { attemptProbeAutofix } from "../autofix";
 import { defineTool } from "./tool";
 
 // Plain strings on purpose (DESIGN §5): the gates, not the schema, refuse bad values, so every

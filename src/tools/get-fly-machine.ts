@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { findTargetMachine } from "../autofix/fly-target";
 import { createFlyClient } from "../fly/client";
 import { flyErrorContent, machineSummary } from "./fly-apps";
 import { defineTool } from "./tool";
+import { findTargetMachine } from "../fly/apps";
 
 const RECENT_EVENTS = 10;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getProbeHistory, getProbeStatus } from "../probes/queries";
+import { getProbeHistory, getProbeStatus } from "../probes";
 import { ProbeName } from "../contracts";
 import { defineTool } from "./tool";
 

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { createFlyClient } from "../fly/client";
-import { configuredFlyApps, flyErrorContent, machineSummary } from "./fly-apps";
+import { flyErrorContent, machineSummary } from "./fly-apps";
 import { defineTool } from "./tool";
+import { configuredFlyApps } from "../fly/apps";
 
 const Input = z.object({
   app: z

@@ -1,10 +1,10 @@
-import { approvalBlocksForAttempts } from "../approvals/offer";
+import { approvalBlocksForAttempts } from "../approvals";
 import { recordAudit } from "../audit/record";
-import { restartsLeftThisHour } from "../autofix/budget";
+import { restartsLeftThisHour } from "../autofix";
 import type { Config, KoraEnv } from "../config";
-import { chooseEngine, readSpendToday, ZERO_USAGE, type EngineChoice } from "../reasoning/cost";
-import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning/loop";
-import { anyFixActionSent, fixAttemptsFrom } from "../reasoning/tool-use";
+import { chooseEngine, readSpendToday, ZERO_USAGE, type EngineChoice } from "../reasoning";
+import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning";
+import { anyFixActionSent, fixAttemptsFrom } from "../reasoning";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
 import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";

@@ -1,5 +1,5 @@
-import { exportKeys, type ExportDate } from "../../export/day";
-import { readManifest, type ExportManifest } from "../../export/manifest";
+import { exportKeys, type ExportDate } from "../../export";
+import { readManifest, type ExportManifest } from "../../export";
 
 const DAY_PREFIX = /^audit\/dt=(\d{4}-\d{2}-\d{2})\/$/;
 export const EXPORT_FILE_KEY =

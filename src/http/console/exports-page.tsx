@@ -1,5 +1,5 @@
-import { exportKeys, type ExportDate } from "../../export/day";
-import type { ExportManifest } from "../../export/manifest";
+import { exportKeys, type ExportDate } from "../../export";
+import type { ExportManifest } from "../../export";
 import { fileHref } from "./exports-data";
 import { formatBytes, formatCount } from "./format";
 import { Layout } from "./layout";

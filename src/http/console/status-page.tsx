@@ -2,7 +2,7 @@ import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../contra
 import { PROBES } from "../../contracts";
 import { formatTime, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
-import type { ProbeCycleRow, ProbeStatusRow } from "../../probes/queries";
+import type { ProbeCycleRow, ProbeStatusRow } from "../../probes";
 
 export function StatusPage(props: { states: ProbeStatusRow[]; lastCycle: ProbeCycleRow | null; env: EnvelopeEnv }) {
   return (

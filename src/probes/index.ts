@@ -1,0 +1,3 @@
+/** The public entry of probes/: what other folders may import. Everything else here is internal. */
+export { runProbeCycle } from "./cycle/cycle";
+export { getProbeHistory, getProbeStatus, getRecentCycles, type ProbeCycleRow, type ProbeStatusRow } from "./queries";

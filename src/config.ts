@@ -107,6 +107,10 @@ export const Config = z.object({
 
   KORA_MODEL: optionalString.transform((value) => value ?? "claude-sonnet-5-5"),
   KORA_ECONOMY_MODEL: optionalString.transform((value) => value ?? "claude-haiku-4-5"),
+  /** `output_config.effort` for the models that take it (src/reasoning/model-call.ts). */
+  KORA_MODEL_EFFORT: optionalString
+    .transform((value) => value ?? "medium")
+    .pipe(z.enum(["low", "medium", "high"], { error: "must be low, medium or high" })),
   KORA_DAILY_BUDGET_USD: z
     .string()
     .trim()

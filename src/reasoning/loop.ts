@@ -1,7 +1,13 @@
 import type { ContentBlock, MessageParam, TextBlock, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Config } from "../config";
 import type { ToolContext, WakeMessage } from "../contracts";
-import { createAnthropic, createMessageWithRetries, EngineUnavailableError, type EngineError } from "./model-call";
+import {
+  createAnthropic,
+  createMessageWithRetries,
+  EngineUnavailableError,
+  modelCallSettings,
+  type EngineError,
+} from "./model-call";
 import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./cost";
 import { SYSTEM_BLOCKS } from "./system-prompt";
 import { reasoningToolSpecs } from "./tool-use";
@@ -12,11 +18,11 @@ export interface LoopLimits {
   max_turns: number;
   /** Wall time for the whole loop, well under the consumer's 15 minutes. */
   deadline_ms: number;
-  /** `max_tokens` of each model call. */
-  max_tokens: number;
+  /** `max_tokens` of each model call; by default the model's own (`modelCallSettings`). */
+  max_tokens?: number;
 }
 
-export const DEFAULT_LOOP_LIMITS: LoopLimits = { max_turns: 8, deadline_ms: 5 * 60_000, max_tokens: 2_048 };
+export const DEFAULT_LOOP_LIMITS: LoopLimits = { max_turns: 8, deadline_ms: 5 * 60_000 };
 
 /** How the loop ended; everything but `engine_failed` produced a summary from the model. */
 export type LoopEnd = "end_turn" | "max_tokens" | "refusal" | "max_turns" | "deadline" | "engine_failed";
@@ -52,6 +58,8 @@ export async function runReasoningLoop(input: {
   const clock = input.clock ?? Date.now;
   const deadline = clock() + limits.deadline_ms;
   const client = createAnthropic(input.api_key, input.config.ANTHROPIC_BASE_URL);
+  const settings = modelCallSettings(input.model, input.config.KORA_MODEL_EFFORT);
+  const maxTokens = limits.max_tokens ?? settings.max_tokens;
   const tools = reasoningToolSpecs();
   const messages: MessageParam[] = [{ role: "user", content: wakePrompt(input.wake, input.config) }];
   const toolCalls: ToolCallRecord[] = [];
@@ -78,9 +86,12 @@ export async function runReasoningLoop(input: {
         client,
         {
           model: input.model,
-          max_tokens: limits.max_tokens,
+          max_tokens: maxTokens,
+          ...(settings.output_config ? { output_config: settings.output_config } : {}),
           system: SYSTEM_BLOCKS,
           tools,
+          // Never forced (`any`/`tool`), never a sampling parameter, a thinking budget or a
+          // prefill: the thinking models answer those with a 400.
           tool_choice: { type: "auto" },
           messages,
         },
@@ -100,7 +111,8 @@ export async function runReasoningLoop(input: {
     });
     const text = textOf(response.content);
     if (text) lastText = text;
-    // The assistant turn goes back unchanged: newer models return blocks that must round-trip.
+    // The assistant turn goes back unchanged: thinking blocks are signed, and a thinking model
+    // refuses a tool result whose turn lost or altered them.
     messages.push({ role: "assistant", content: response.content });
 
     switch (response.stop_reason) {

@@ -10,11 +10,65 @@ import Anthropic, {
   RateLimitError,
 } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
+import type { Config } from "../config";
+
+export type ModelEffort = Config["KORA_MODEL_EFFORT"];
+
+interface ModelCallProfile {
+  /** Runs adaptive thinking on every request: thinking and answer share one `max_tokens`. */
+  thinks: boolean;
+  /** Takes `output_config.effort` (a model that does not answers 400). */
+  takes_effort: boolean;
+}
+
+/**
+ * How each model must be asked (docs/api-notes.md). The thinking models refuse thinking budgets,
+ * `thinking: {type: "disabled"}`, sampling parameters, assistant prefill and forced tool choice:
+ * the loop sends none of them to any model, so this table only decides `max_tokens` and effort.
+ */
+const MODEL_CALL_PROFILES: Readonly<Record<string, ModelCallProfile>> = {
+  "claude-sonnet-5-5": { thinks: true, takes_effort: true },
+  "claude-opus-5-5": { thinks: true, takes_effort: true },
+  "claude-haiku-4-5": { thinks: false, takes_effort: false },
+  "claude-haiku-4-5-20251001": { thinks: false, takes_effort: false },
+};
+
+/**
+ * Room for a turn's thinking at `high` plus its tool calls or summary, with margin: a turn that
+ * hits the cap ends the investigation (`max_tokens`). Unused room costs nothing. It stays under
+ * the ~21k at which the SDK demands streaming for a request without its own timeout.
+ */
+export const THINKING_MAX_TOKENS = 16_000;
+/** A turn of a model that does not think is a few tool calls or a short summary. */
+export const ANSWER_MAX_TOKENS = 2_048;
+
+/** `max_tokens` and `output_config` for one model call. */
+export function modelCallSettings(
+  model: string,
+  effort: ModelEffort,
+): Pick<MessageCreateParamsNonStreaming, "max_tokens" | "output_config"> {
+  const profile = MODEL_CALL_PROFILES[model];
+  // An id missing from the table may think: room for thinking is harmless on a model that does
+  // not, while an effort sent to a model that does not take it fails every call with a 400.
+  if (!profile) return { max_tokens: THINKING_MAX_TOKENS };
+  return {
+    max_tokens: profile.thinks ? THINKING_MAX_TOKENS : ANSWER_MAX_TOKENS,
+    ...(profile.takes_effort ? { output_config: { effort } } : {}),
+  };
+}
 
 /** How many times one turn is tried before the engine counts as unavailable. */
 export const MODEL_CALL_ATTEMPTS = 3;
 const BASE_BACKOFF_MS = 500;
 const MAX_RETRY_AFTER_MS = 10_000;
+/** The shortest wait for one call before it counts as hung and is retried. */
+const MIN_CALL_TIMEOUT_MS = 60_000;
+/**
+ * A non-streaming call answers only once its whole output is generated, thinking included:
+ * assuming about 80 tokens a second, a turn that uses all of 16k needs over three minutes, which
+ * a flat minute would cut off, retry and pay for again. The loop's deadline still bounds it.
+ */
+const CALL_MS_PER_OUTPUT_TOKEN = 12;
 
 export type EngineErrorKind =
   | "rate_limited"
@@ -51,7 +105,7 @@ export class EngineUnavailableError extends Error {
  * and retry with uncapped `retry-after` waits inside a queue consumer. Retries are ours (below).
  */
 export function createAnthropic(apiKey: string, baseURL: string): Anthropic {
-  return new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: 60_000 });
+  return new Anthropic({ apiKey, baseURL, maxRetries: 0, timeout: MIN_CALL_TIMEOUT_MS });
 }
 
 interface Classified {
@@ -94,11 +148,12 @@ export async function createMessageWithRetries(
   deadline: number,
   now: () => number = Date.now,
 ): Promise<Message> {
+  const callTimeout = Math.max(MIN_CALL_TIMEOUT_MS, params.max_tokens * CALL_MS_PER_OUTPUT_TOKEN);
   for (let attempt = 1; ; attempt++) {
     const remaining = deadline - now();
     if (remaining <= 0) throw unavailable({ kind: "deadline", retryable: false }, null, attempt - 1);
     try {
-      return await client.messages.create(params, { timeout: Math.min(remaining, 60_000) });
+      return await client.messages.create(params, { timeout: Math.min(remaining, callTimeout) });
     } catch (error) {
       const classified = classifyModelError(error);
       if (!classified) throw error;

@@ -4,16 +4,28 @@ import { listAuditEvents } from "../../src/audit/queries";
 import { parseConfig } from "../../src/config";
 import { runReasoningLoop } from "../../src/reasoning/loop";
 import { world } from "../world";
-import { deliver, machineState, seedCrashedMachine, sessionRows, wakeFor, withVars } from "../wake/helpers";
+import {
+  anthropicStats,
+  completedRow,
+  deliver,
+  machineState,
+  seedCrashedMachine,
+  sessionRows,
+  wakeFor,
+  withVars,
+} from "../wake/helpers";
 
 interface SentRequest {
   model: string;
+  max_tokens: number;
+  output_config?: { effort?: string };
   system: unknown;
   tools: unknown[];
   messages: {
     role: string;
     content: string | { type: string; tool_use_id?: string; content?: string; is_error?: boolean }[];
   }[];
+  [key: string]: unknown;
 }
 
 const sentToModel = async (): Promise<SentRequest[]> =>
@@ -22,6 +34,19 @@ const sentToModel = async (): Promise<SentRequest[]> =>
 const toolResults = (request: SentRequest | undefined) => {
   const last = request?.messages.at(-1)?.content;
   return Array.isArray(last) ? last.filter((block) => block.type === "tool_result") : [];
+};
+
+const runLoop = (model: string, limits: { max_tokens?: number } = {}) => {
+  const config = parseConfig(env);
+  const wake = wakeFor("m0thinking0001");
+  return runReasoningLoop({
+    wake,
+    config,
+    api_key: config.ANTHROPIC_API_KEY ?? "",
+    model,
+    ctx: { env, config, caller_session_id: wake.caller_session_id, source: "reasoning", now: () => new Date() },
+    limits,
+  });
 };
 
 beforeEach(async () => {
@@ -171,5 +196,92 @@ describe("prompt caching", () => {
     expect(second?.cache_creation_input_tokens).toBe(0);
     expect(second?.cache_read_input_tokens).toBeGreaterThan(first?.cache_read_input_tokens ?? 0);
     expect(second?.cost_usd).toBeLessThan(first?.cost_usd ?? 0);
+  });
+});
+
+describe("on a model that thinks (claude-sonnet-5-5)", () => {
+  it("asks with an effort and room for thinking, and with nothing the model refuses", async () => {
+    await deliver(wakeFor(await seedCrashedMachine()), { env: withVars({ KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" }) });
+    const requests = await sentToModel();
+    expect(requests).toHaveLength(3);
+    for (const request of requests) {
+      expect(request).toMatchObject({
+        model: "claude-sonnet-5-5",
+        max_tokens: 16_000,
+        output_config: { effort: "medium" },
+      });
+      expect(request.tool_choice).toEqual({ type: "auto" });
+      for (const refused of ["thinking", "temperature", "top_p", "top_k"]) expect(request).not.toHaveProperty(refused);
+      expect(request.messages.at(-1)?.role).toBe("user");
+    }
+    expect(await anthropicStats()).toMatchObject({ bad_requests: 0 });
+  });
+
+  it("passes every thinking block back unchanged, first in its turn, and the API takes them", async () => {
+    await deliver(wakeFor(await seedCrashedMachine()));
+    const requests = await sentToModel();
+    const last = requests.at(-1);
+    const assistantTurns = last?.messages.filter((message) => message.role === "assistant") ?? [];
+    expect(assistantTurns).toHaveLength(2);
+    for (const turn of assistantTurns) {
+      expect(Array.isArray(turn.content) && turn.content[0]?.type).toBe("thinking");
+    }
+    // Each request repeats the conversation so far byte for byte, signatures included.
+    for (const [index, request] of requests.entries()) {
+      const earlier = requests[index - 1];
+      if (earlier)
+        expect(JSON.stringify(request.messages).startsWith(JSON.stringify(earlier.messages).slice(0, -1))).toBe(true);
+    }
+    const stats = await anthropicStats();
+    expect(stats).toMatchObject({ requests: 3, bad_requests: 0 });
+    expect(stats.thinking_tokens).toBeGreaterThan(0);
+  });
+
+  it("sends the configured effort, and thinks less at low", async () => {
+    await deliver(wakeFor(await seedCrashedMachine()));
+    const medium = (await anthropicStats()).thinking_tokens;
+    await world.reset();
+    await deliver(wakeFor(await seedCrashedMachine()), { env: withVars({ KORA_MODEL_EFFORT: "low" }) });
+    expect(new Set((await sentToModel()).map((request) => request.output_config?.effort))).toEqual(new Set(["low"]));
+    const low = await anthropicStats();
+    expect(low).toMatchObject({ bad_requests: 0 });
+    expect(low.thinking_tokens).toBeLessThan(medium);
+  });
+
+  it("a max_tokens too small for the thinking ends the loop as max_tokens, with no tool run", async () => {
+    const outcome = await runLoop("claude-sonnet-5-5", { max_tokens: 1_024 });
+    expect(outcome).toMatchObject({ end: "max_tokens", turns: 1, tool_calls: [], summary: "" });
+    expect(outcome.usage.output_tokens).toBe(1_024);
+    expect(await anthropicStats()).toMatchObject({ bad_requests: 0 });
+  });
+
+  it("a turn that thinks past the model's max_tokens is reported as max_tokens in the investigation row", async () => {
+    const machine = await seedCrashedMachine();
+    await world.anthropic.script([
+      { content: [{ type: "tool_use", name: "kora__get_fly_machine", input: { machine_id: machine } }] },
+      { content: [{ type: "text", text: "The machine crashed." }], thinking_tokens: 20_000 },
+    ]);
+    const wake = wakeFor(machine);
+    await deliver(wake);
+    expect((await completedRow(wake.caller_session_id))?.details).toMatchObject({
+      loop_end: "max_tokens",
+      turns: 2,
+      output_tokens: expect.any(Number),
+      dm_status: "sent",
+    });
+    expect(await anthropicStats()).toMatchObject({ bad_requests: 0 });
+  });
+});
+
+describe("on the economy model (claude-haiku-4-5)", () => {
+  it("asks with 2,048 tokens and no effort, gets no thinking, and ends its turn", async () => {
+    const outcome = await runLoop("claude-haiku-4-5");
+    expect(outcome.end).toBe("end_turn");
+    const requests = await sentToModel();
+    for (const request of requests) {
+      expect(request.max_tokens).toBe(2_048);
+      expect(request).not.toHaveProperty("output_config");
+    }
+    expect(await anthropicStats()).toMatchObject({ bad_requests: 0, thinking_tokens: 0 });
   });
 });

@@ -5,6 +5,7 @@ import type { KoraEnv } from "../../src/config";
 import worker from "../../src/index";
 import { listDmLogForSession } from "../../src/audit/dm-log";
 import type { WakeMessage } from "../../src/contracts";
+import type { AnthropicStats } from "../fakes/anthropic.ts";
 import { world } from "../world";
 import { seedAuditRow } from "../audit-seed.ts";
 
@@ -87,3 +88,6 @@ export async function machineState(id: string): Promise<string | undefined> {
   const apps = await world.control<{ app: string; machines: { id: string; state: string }[] }[]>("fly/state", {});
   return apps.flatMap((app) => app.machines).find((machine) => machine.id === id)?.state;
 }
+
+/** What the fake Anthropic API answered since the last reset, 400s included. */
+export const anthropicStats = () => world.control<AnthropicStats>("anthropic/stats", {});

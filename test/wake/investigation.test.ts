@@ -1,6 +1,9 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { seedAuditRow } from "../audit-seed.ts";
 import { world } from "../world";
 import {
+  anthropicStats,
   completedRow,
   deliver,
   dmLog,
@@ -66,6 +69,12 @@ describe("a crashed Fly machine wakes Kora", () => {
     const log = await dmLog(wake.caller_session_id);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ dm_status: "sent", kind: "investigation", slack_ts: posts[0]?.ts });
+
+    // The model thought on every turn, its thinking went back intact, and nothing was refused.
+    const model = await anthropicStats();
+    expect(model).toMatchObject({ requests: 3, bad_requests: 0 });
+    expect(model.thinking_tokens).toBeGreaterThan(0);
+    expect(completed?.details.output_tokens).toBe(model.output_tokens);
   });
 
   it("with the envelope off, the fix is rejected at gate 2, Fly is not touched, and the DM says what is left", async () => {
@@ -88,5 +97,32 @@ describe("a crashed Fly machine wakes Kora", () => {
       dm_status: "sent",
       autofix_attempted: false,
     });
+  });
+});
+
+// Last in the file: the spend it records stays for the rest of the file.
+describe("on the economy model", () => {
+  it("from 80% of the day's budget the economy model fixes the same incident, without thinking", async () => {
+    await seedAuditRow(env, {
+      seam: "probe.investigation_completed",
+      caller_session_id: `wake:${crypto.randomUUID()}`,
+      source: "system",
+      details: { cost_usd: 4.5 },
+    });
+    const machine = await seedCrashedMachine();
+    const wake = wakeFor(machine);
+
+    await deliver(wake, { env: withVars({ KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" }) });
+
+    expect(await machineState(machine)).toBe("started");
+    expect((await world.slack.posts())[0]?.text).toContain("outcome recovered");
+    expect((await completedRow(wake.caller_session_id))?.details).toMatchObject({
+      model: "claude-haiku-4-5",
+      engine: "economy",
+      dm_status: "sent",
+      loop_end: "end_turn",
+      turns: 3,
+    });
+    expect(await anthropicStats()).toMatchObject({ requests: 3, bad_requests: 0, thinking_tokens: 0 });
   });
 });

@@ -41,7 +41,7 @@ export default defineConfig({
   ],
   test: {
     globalSetup: ["./test/global-setup.ts"],
-    setupFiles: ["./test/apply-migrations.ts"],
+    setupFiles: ["./test/apply-migrations.ts", "./test/contract-guard.ts"],
     // One fake world serves every test file, so files run one after another and each test
     // resets the world it uses.
     fileParallelism: false,

@@ -7,6 +7,7 @@ import type { SlackPost } from "./fakes/slack.ts";
 import type { SupabaseServiceStatus } from "./fakes/supabase.ts";
 import type { VercelState } from "./fakes/vercel.ts";
 import type { RecordedRequest } from "./fakes/world.ts";
+import type { ContractViolation } from "./contracts/checker.ts";
 
 /** The test side of the fake world's control API, called over real fetch from workerd. */
 export const world = {
@@ -67,6 +68,43 @@ export const world = {
     config: (project: string, config: string) => world.control("doppler/config", { project, config }),
     remove: (project: string, config: string) => world.control("doppler/delete", { project, config }),
   },
+  contracts: {
+    /** Violations after sequence number `since` (which keeps counting across resets), and the last one. */
+    async violations(
+      since = 0,
+    ): Promise<{ last_seq: number; violations: ContractViolation[]; checked: Record<string, number> }> {
+      const response = await fetch(`${env.FAKE_WORLD_URL}/__control/contract-violations?since=${since}`);
+      if (!response.ok) throw new Error(`fake world contract-violations: ${response.status}`);
+      return (await response.json()) as {
+        last_seq: number;
+        violations: ContractViolation[];
+        checked: Record<string, number>;
+      };
+    },
+    /** Forgets the violations so far (a test that provoked some on purpose). */
+    async clear(): Promise<void> {
+      await fetch(`${env.FAKE_WORLD_URL}/__control/contract-violations`, { method: "DELETE" });
+    },
+    /** The next matching answers are these (checked against the contract, unlike a fault's). */
+    answer: (answer: {
+      provider: string;
+      method?: string;
+      path?: string;
+      times?: number;
+      status: number;
+      body?: unknown;
+    }) => world.control("answers", answer),
+    /** The next `times` answers to this operation are the least its spec allows; returns that answer. */
+    minimal: (provider: string, operation: string, times = 1) =>
+      world.control<{ status: number; body?: unknown }>("contract-minimal", { provider, operation, times }),
+  },
   /** Every answer from `provider` waits this long (benchmarks). */
   latency: (provider: string, ms: number) => world.control(`${provider}/latency`, { ms }),
 };
+
+/** One readable line per violation, for test failures. */
+export function describeViolation(v: ContractViolation): string {
+  const status = v.status === undefined ? "" : ` → ${v.status}`;
+  const known = v.known_drift ? ` [known drift ${v.known_drift}]` : "";
+  return `${v.provider} ${v.operation} ${v.direction} (${v.method} ${v.path}${status}): ${v.field} ${v.problem}${known}`;
+}

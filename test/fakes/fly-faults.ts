@@ -49,11 +49,14 @@ export class SkippingFaultBook {
         status: fault.status,
         headers: fault.headers,
         body: fault.body ?? { error: `injected fault ${fault.status}` },
+        injected: true,
       };
     }
     // Held until the client gives up; the world sends nothing once the request is aborted.
     return new Promise((resolve) =>
-      request.signal.addEventListener("abort", () => resolve({ status: 499, body: {} }), { once: true }),
+      request.signal.addEventListener("abort", () => resolve({ status: 499, body: {}, injected: true }), {
+        once: true,
+      }),
     );
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Fake Vercel REST API: `GET /v6/deployments` (docs/provider-apis.md §4), newest first, filtered by
+ * Fake Vercel REST API: `GET /v7/deployments` (docs/provider-apis.md §4; @vercel/sdk's
+ * getDeployments, test/contracts/) and the older `/v6` Kora still calls, newest first, filtered by
  * project, target and team, with Vercel's `{ error: { code, message } }` error bodies.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";
@@ -70,7 +71,7 @@ export class VercelFake implements ProviderFake {
     if (!tokenAccepted(bearerToken(request.headers), this.validTokens)) {
       return { status: 403, body: { error: { code: "forbidden", message: "Not authorized", invalidToken: true } } };
     }
-    if (request.method !== "GET" || !/^\/v6\/deployments\/?$/.test(request.path)) {
+    if (request.method !== "GET" || !/^\/v[67]\/deployments\/?$/.test(request.path)) {
       return { status: 404, body: { error: { code: "not_found", message: "The requested endpoint was not found" } } };
     }
     const query = request.url.searchParams;
@@ -107,7 +108,8 @@ export class VercelFake implements ProviderFake {
           creator: { uid: "u_fake", username: "fake" },
           inspectorUrl: `https://vercel.com/fake/${projectId}/${d.uid}`,
           meta: { githubCommitRef: "main" },
-          errorCode: d.state === "ERROR" ? "BUILD_FAILED" : null,
+          // The SDK types errorCode as an optional string (absent, never null) and errorMessage as nullable.
+          ...(d.state === "ERROR" ? { errorCode: "BUILD_FAILED" } : {}),
           errorMessage: d.state === "ERROR" ? 'Command "npm run build" exited with 1' : null,
         })),
         pagination: {

@@ -3,7 +3,9 @@
  * of the services Kora talks to. Each provider lives in its own file and is mounted under a path
  * prefix (`/fly`, `/slack`, …); the Worker reaches it through its `*_API_BASE_URL` variables.
  * `/__control/*` lets tests, the demo and local development set state, inject faults and read
- * back every request the world received.
+ * back every request the world received. Every request, and every answer but an injected fault's,
+ * is checked against the provider's published contract (test/contracts/); the violations are at
+ * `GET /__control/contract-violations`.
  *
  * Runs under Node ≥ 22.18 directly (type stripping), so this folder uses `.ts` import paths and
  * only erasable TypeScript.
@@ -18,6 +20,7 @@ import { SentryFake } from "./sentry.ts";
 import { DopplerFake } from "./doppler.ts";
 import { FaultBook, type Fault } from "./faults.ts";
 import { Latency } from "./latency.ts";
+import { ContractBook, type ContractViolation, type MatchedOperation } from "../contracts/checker.ts";
 
 export interface RecordedRequest {
   at: string;
@@ -43,6 +46,8 @@ export interface FakeResponse {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A deliberately injected fault: exempt from the contract's response check. */
+  injected?: boolean;
 }
 
 export interface ProviderFake {
@@ -61,6 +66,10 @@ export interface FakeWorld {
   providers: Map<string, ProviderFake>;
   requests: RecordedRequest[];
   faults: FaultBook;
+  /** Where requests and answers differ from the providers' published contracts (test/contracts/). */
+  contractViolations: ContractViolation[];
+  /** What the contract checks cost (load, then per request) and the known drifts seen so far. */
+  contractCost(): { loadMs: number; requests: number; ms: number; knownDrifts: string[] };
   /** Called for every provider request as it arrives (the demo prints its progress from these). */
   onRequest(listener: (request: RecordedRequest) => void): void;
   close(): Promise<void>;
@@ -79,7 +88,13 @@ export function defaultProviders(): ProviderFake[] {
 }
 
 export async function startFakeWorld(
-  options: { port?: number; host?: string; providers?: ProviderFake[]; log?: (line: string) => void } = {},
+  options: {
+    port?: number;
+    host?: string;
+    providers?: ProviderFake[];
+    contracts?: ContractBook;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<FakeWorld> {
   const providers = new Map((options.providers ?? defaultProviders()).map((fake) => [fake.name, fake]));
   const requests: RecordedRequest[] = [];
@@ -87,6 +102,30 @@ export async function startFakeWorld(
   const listeners: ((request: RecordedRequest) => void)[] = [];
   const latencies = new Map<string, Latency>();
   const host = options.host ?? "127.0.0.1";
+  const loadStarted = performance.now();
+  const contracts = options.contracts ?? new ContractBook();
+  const cost = { loadMs: performance.now() - loadStarted, requests: 0, ms: 0, knownDrifts: new Set<string>() };
+  const contractViolations: ContractViolation[] = [];
+  /** The same violations, kept across resets: a test that resets mid-way must not hide its own. */
+  const violationLog: ContractViolation[] = [];
+  let violationSeq = 0;
+  /** `provider operationId` → how many more answers are the spec's least form (`contract-minimal`). */
+  const minimalAnswers = new Map<string, number>();
+  /** `provider operationId` → requests matched to it since the last reset. */
+  const checkedOperations = new Map<string, number>();
+  /** Scripted answers: like faults, but checked against the contract (a fake gone wrong, on purpose). */
+  const scriptedAnswers = new FaultBook();
+
+  function recordViolations(found: Omit<ContractViolation, "seq" | "at">[]): void {
+    for (const violation of found) {
+      violationSeq += 1;
+      const entry = { seq: violationSeq, at: new Date().toISOString(), ...violation };
+      contractViolations.push(entry);
+      violationLog.push(entry);
+      if (violationLog.length > 10_000) violationLog.splice(0, violationLog.length - 10_000);
+      if (violation.known_drift) cost.knownDrifts.add(violation.known_drift);
+    }
+  }
 
   const server: Server = createServer((req, res) => {
     void serve(req, res).catch((error: unknown) => {
@@ -123,6 +162,16 @@ export async function startFakeWorld(
     };
     requests.push(recorded);
     for (const listener of listeners) listener(recorded);
+    // Every request is checked, faults or not: what Kora sends is Kora's.
+    const requestCheckStarted = performance.now();
+    const checked = contracts.checkRequest(recorded);
+    recordViolations(checked.violations);
+    cost.requests += contracts.covers(provider.name) ? 1 : 0;
+    cost.ms += performance.now() - requestCheckStarted;
+    if (checked.match) {
+      const key = `${checked.match.provider} ${checked.match.id}`;
+      checkedOperations.set(key, (checkedOperations.get(key) ?? 0) + 1);
+    }
     const abort = new AbortController();
     res.on("close", () => abort.abort());
     await latencies.get(provider.name)?.wait(abort.signal);
@@ -131,8 +180,36 @@ export async function startFakeWorld(
       await applyFault(fault, res, abort.signal);
       return;
     }
-    const response = await provider.handle({ method: recorded.method, path, url, headers, body, signal: abort.signal });
-    if (!abort.signal.aborted) send(res, response);
+    const scripted = scriptedAnswers.take(provider.name, recorded.method, path);
+    const response =
+      minimalAnswer(checked.match) ??
+      (scripted?.kind === "status"
+        ? { status: scripted.status, headers: scripted.headers, body: scripted.body }
+        : undefined) ??
+      (await provider.handle({ method: recorded.method, path, url, headers, body, signal: abort.signal }));
+    if (abort.signal.aborted) return;
+    const wire = wireOf(response);
+    send(res, response, wire);
+    if (checked.match && !response.injected) {
+      const responseCheckStarted = performance.now();
+      recordViolations(
+        contracts.checkResponse(checked.match, recorded, {
+          status: response.status,
+          contentType: wire.contentType,
+          payload: wire.payload,
+        }),
+      );
+      cost.ms += performance.now() - responseCheckStarted;
+    }
+  }
+
+  function minimalAnswer(match: MatchedOperation | undefined): FakeResponse | undefined {
+    const key = match && `${match.provider} ${match.id}`;
+    const remaining = key ? (minimalAnswers.get(key) ?? 0) : 0;
+    if (!match || !key || remaining <= 0) return undefined;
+    minimalAnswers.set(key, remaining - 1);
+    const minimal = contracts.minimalResponse(match);
+    return minimal.body === undefined ? { status: minimal.status, body: "" } : minimal;
   }
 
   function control(parts: string[], method: string, body: string, url: URL): FakeResponse {
@@ -140,6 +217,10 @@ export async function startFakeWorld(
     const [name = "", command = ""] = parts;
     if (name === "reset" && method === "POST") {
       requests.length = 0;
+      contractViolations.length = 0;
+      minimalAnswers.clear();
+      checkedOperations.clear();
+      scriptedAnswers.clear();
       faults.clear();
       latencies.clear();
       for (const fake of providers.values()) fake.reset();
@@ -154,6 +235,36 @@ export async function startFakeWorld(
           (!mutatingOnly || providers.get(r.provider)?.isMutating?.(r) === true),
       );
       return { status: 200, body: rows };
+    }
+    if (name === "contract-violations" && method === "GET") {
+      // Without `since`: the violations since the last reset. With it (a sequence number that keeps
+      // counting across resets): every violation after it, reset or not, so a test reads its own.
+      const since = url.searchParams.get("since");
+      return {
+        status: 200,
+        body: {
+          last_seq: violationSeq,
+          violations: since === null ? contractViolations : violationLog.filter((v) => v.seq > Number(since)),
+          checked: Object.fromEntries(checkedOperations),
+        },
+      };
+    }
+    if (name === "contract-violations" && method === "DELETE") {
+      contractViolations.length = 0;
+      violationLog.length = 0;
+      return { status: 200, body: { ok: true } };
+    }
+    if (name === "contract-minimal" && method === "POST") {
+      // The next `times` answers to this operation are the least its spec allows (Kora must read them).
+      const input = payload as { provider?: string; operation?: string; times?: number };
+      const match = contracts.operation(String(input.provider), String(input.operation));
+      if (!match) return { status: 404, body: { error: `no operation ${String(input.operation)}` } };
+      minimalAnswers.set(`${match.provider} ${match.id}`, input.times ?? 1);
+      return { status: 200, body: contracts.minimalResponse(match) };
+    }
+    if (name === "answers" && method === "POST") {
+      scriptedAnswers.add({ ...(payload as Fault), kind: "status" } as Fault);
+      return { status: 200, body: { ok: true } };
     }
     if (name === "faults" && method === "POST") {
       faults.add(payload as Fault);
@@ -188,6 +299,13 @@ export async function startFakeWorld(
     providers,
     requests,
     faults,
+    contractViolations,
+    contractCost: () => ({
+      loadMs: Math.round(cost.loadMs),
+      requests: cost.requests,
+      ms: Math.round(cost.ms),
+      knownDrifts: [...cost.knownDrifts].sort(),
+    }),
     onRequest: (listener) => listeners.push(listener),
     close: () =>
       new Promise<void>((resolve) => {
@@ -210,14 +328,18 @@ async function applyFault(fault: Fault, res: ServerResponse, signal: AbortSignal
   });
 }
 
-function send(res: ServerResponse, response: FakeResponse): void {
+/** What goes on the wire for an answer: the contract check reads the same bytes the client does. */
+function wireOf(response: FakeResponse): { contentType: string; payload: string; headers: Record<string, string> } {
   const isText = typeof response.body === "string";
   const payload = response.body === undefined ? "" : isText ? (response.body as string) : JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    "content-type": isText ? "text/plain; charset=utf-8" : "application/json",
-    ...response.headers,
-  });
-  res.end(payload);
+  const headers = { "content-type": isText ? "text/plain; charset=utf-8" : "application/json", ...response.headers };
+  const contentType = Object.entries(headers).find(([key]) => key.toLowerCase() === "content-type")?.[1] ?? "";
+  return { contentType, payload, headers };
+}
+
+function send(res: ServerResponse, response: FakeResponse, wire = wireOf(response)): void {
+  res.writeHead(response.status, wire.headers);
+  res.end(wire.payload);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

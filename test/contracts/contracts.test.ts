@@ -248,7 +248,7 @@ describe("Kora reads the least answer each spec allows", () => {
   ] as const)("%s %s", async (provider, operation) => {
     const outcome = await probeStatusAfterMinimal(provider, operation);
     if (refuses(provider, operation)) {
-      expect(outcome).toEqual({ status: "error", summary: expect.stringContaining("unexpected answer") });
+      expect(outcome).toEqual({ status: "error", summary: expect.stringContaining("unexpected response") });
     } else {
       expect(outcome.status).not.toBe("error");
     }

@@ -28,3 +28,13 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): { value:
   };
   return { value: walk(value) as T, redacted };
 }
+
+/**
+ * Outside text (a provider's error, a model's words, a caller's string) made safe to store, show,
+ * queue or prompt: configured secrets replaced first, then clipped to `max` characters with a
+ * marker. In that order, so a secret straddling the cut cannot survive as a prefix.
+ */
+export function redactThenClip(text: string, secrets: readonly string[], max: number): string {
+  const { value } = redactSecrets(text, secrets);
+  return value.length > max ? `${value.slice(0, Math.max(0, max - 1))}…` : value;
+}

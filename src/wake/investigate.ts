@@ -8,7 +8,7 @@ import { anyFixActionSent, fixAttemptsFrom } from "../reasoning";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
 import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
-import type { AutofixAttemptDetails, WakeMessage } from "../contracts";
+import type { AutofixAttemptDetails, IncidentScope, WakeMessage } from "../contracts";
 
 export interface InvestigationOptions {
   now?: () => Date;
@@ -69,7 +69,14 @@ async function investigateClaimed(
           config,
           api_key: config.ANTHROPIC_API_KEY,
           model: choice.model,
-          ctx: { env, config, caller_session_id: wake.caller_session_id, source: "reasoning", now },
+          ctx: {
+            env,
+            config,
+            caller_session_id: wake.caller_session_id,
+            source: "reasoning",
+            now,
+            incident: incidentScope(wake),
+          },
           limits: options.loop_limits,
         })
       : null;
@@ -180,4 +187,14 @@ async function fixBudgets(
     });
   }
   return budgets;
+}
+
+/** What the loop may fix: the wake's own targets, each with the Fly app it was seen in. */
+function incidentScope(wake: WakeMessage): IncidentScope {
+  return {
+    incident_id: wake.caller_session_id,
+    wake_id: wake.wake_id,
+    probe: wake.probe,
+    targets: wake.targets.map(({ target, fly_app }) => (fly_app ? { target, fly_app } : { target })),
+  };
 }

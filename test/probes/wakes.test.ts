@@ -37,7 +37,9 @@ describe("the probe cycle", () => {
     expect(queue.batches).toHaveLength(1);
     const message = WakeMessage.parse(queue.messages[0]);
     expect(message).toMatchObject({
-      v: 1,
+      v: 2,
+      kind: "wake",
+      targets: [{ target: CRASHED, fly_app: "kora-web", consecutive_unhealthy: 3 }],
       probe: "fly",
       target: CRASHED,
       status: "unhealthy",

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config";
+import { WakeMessage } from "../../src/contracts";
 import { updateSlackMessage } from "../../src/slack/client";
 import { appendDmLogEntry, listDmLogForSession } from "../../src/audit/dm-log";
 import { buildInvestigationDm } from "../../src/slack/investigation-dm";
@@ -71,7 +72,9 @@ describe("the DM log", () => {
 
 describe("the investigation DM", () => {
   const facts = {
-    wake: wakeFor("m0dmbuilder001", { detail: { output: "<!channel> <https://evil.example|click> & more" } }),
+    wake: WakeMessage.parse(
+      wakeFor("m0dmbuilder001", { detail: { output: "<!channel> <https://evil.example|click> & more" } }),
+    ),
     engine: { kind: "model" as const, model: "claude-sonnet-5-5", tier: "primary" as const },
     summary: "Restarted. <@U123> said so.",
     fix_attempts: [

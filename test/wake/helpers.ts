@@ -4,7 +4,7 @@ import { listAuditEvents, type StoredAuditRow } from "../../src/audit/queries";
 import type { KoraEnv } from "../../src/config";
 import worker from "../../src/index";
 import { listDmLogForSession } from "../../src/audit/dm-log";
-import type { WakeMessage } from "../../src/contracts";
+import type { WakeMessageV1 } from "../../src/contracts";
 import type { AnthropicStats } from "../fakes/anthropic.ts";
 import { world } from "../world";
 import { seedAuditRow } from "../audit-seed.ts";
@@ -21,7 +21,7 @@ export async function seedCrashedMachine(id = newMachineId()): Promise<string> {
   return id;
 }
 
-export function wakeFor(target: string, overrides: Partial<WakeMessage> = {}): WakeMessage {
+export function wakeFor(target: string, overrides: Partial<WakeMessageV1> = {}): WakeMessageV1 {
   const wakeId = crypto.randomUUID();
   return {
     v: 1,
@@ -44,7 +44,7 @@ export function wakeFor(target: string, overrides: Partial<WakeMessage> = {}): W
 }
 
 /** What the probe cycle writes when it sends the wake: the first row of the incident's timeline. */
-export async function recordWakeRequested(wake: WakeMessage): Promise<void> {
+export async function recordWakeRequested(wake: WakeMessageV1): Promise<void> {
   await seedAuditRow(env, {
     id: `wake_requested:${wake.wake_id}`,
     seam: "probe.wake_requested",

@@ -1,6 +1,13 @@
 import { recordAudit } from "../../audit/record";
 import type { KoraEnv } from "../../config";
-import { type EnvelopeEnv, type ProbeResult, sha256Hex, wakeEnvelope, WakeMessage } from "../../contracts";
+import {
+  type EnvelopeEnv,
+  type ProbeResult,
+  sha256Hex,
+  wakeEnvelope,
+  WakeMessage,
+  WakeMessageV2,
+} from "../../contracts";
 
 /**
  * The wake id is derived from the cycle and the target, not drawn at random: a cycle that runs
@@ -39,8 +46,12 @@ export function buildWakeMessage(
   consecutiveUnhealthy: number,
   env: EnvelopeEnv,
 ): WakeMessage {
-  return WakeMessage.parse({
-    v: 1,
+  const detail = compactDetail(result.detail);
+  // The Fly probe names the app it saw the machine in: gate 5 looks there first.
+  const flyApp = result.probe === "fly" && typeof result.detail.app === "string" ? result.detail.app : undefined;
+  return WakeMessageV2.parse({
+    v: 2,
+    kind: "wake",
     wake_id: wakeId,
     caller_session_id: `wake:${wakeId}`,
     probe: result.probe,
@@ -48,7 +59,16 @@ export function buildWakeMessage(
     status: "unhealthy",
     observed_at: result.observed_at,
     consecutive_unhealthy: consecutiveUnhealthy,
-    detail: compactDetail(result.detail),
+    detail,
+    targets: [
+      {
+        target: result.target,
+        status: "unhealthy",
+        consecutive_unhealthy: consecutiveUnhealthy,
+        detail,
+        ...(flyApp ? { fly_app: flyApp } : {}),
+      },
+    ],
     envelope: wakeEnvelope(result.probe, env),
   });
 }

@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ["test/e2e/**/*.e2e.ts", "test/browser/**/*.e2e.ts"],
     environment: "node",
+    globalSetup: ["./test/e2e-global-setup.ts"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

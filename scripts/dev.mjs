@@ -23,6 +23,7 @@ Kora is running at ${stack.url}
   audit:          curl -H 'authorization: Bearer ${stack.operatorToken}' ${stack.url}/api/audit
   fire the probe: curl '${stack.url}/__scheduled?cron=*+*+*+*+*'
   fake world:     ${stack.worldUrl}   (crash a machine: curl -XPOST ${stack.worldUrl}/__control/fly/crash -d '{"id":"3d8d9e1a2b4c68"}')
+  provider event: curl -XPOST ${stack.worldUrl}/__control/webhooks/sentry   (a signed Sentry alert; …/vercel sends deployment.error)
 Ctrl-C stops everything.`);
 
 const shutdown = async () => {

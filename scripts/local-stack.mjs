@@ -13,6 +13,24 @@ import { startFakeWorld } from "../test/fakes/world.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
+/** The secrets the local Worker verifies provider events with; the fake world signs with the same. */
+const LOCAL_WEBHOOK_SECRETS = { sentry: "fake-sentry-webhook-secret", vercel: "fake-vercel-webhook-secret" };
+
+/** Points the fake world's event sender at this Worker, with the secrets and project it was given. */
+async function configureWebhookSender(worldUrl, workerUrl, vars) {
+  const response = await fetch(`${worldUrl}/__control/webhooks/configure`, {
+    method: "POST",
+    body: JSON.stringify({
+      worker_url: workerUrl,
+      sentry_secret: vars.KORA_SENTRY_WEBHOOK_SECRET,
+      vercel_secret: vars.KORA_VERCEL_WEBHOOK_SECRET,
+      sentry: { org: vars.KORA_SENTRY_ORG, project: vars.KORA_SENTRY_PROJECT },
+      vercel_project: vars.KORA_VERCEL_PROJECT_ID,
+    }),
+  });
+  if (!response.ok) throw new Error(`configuring the fake world's webhook sender: ${response.status}`);
+}
+
 /**
  * `migratedFrom`: a local state already migrated by `migrateLocalState` (a test run prepares one
  * for all its stacks), copied into this stack's fresh persist directory instead of running the
@@ -47,6 +65,8 @@ export async function startLocalStack(options = {}) {
     KORA_EMAIL_FROM: "kora@example.com",
     ANTHROPIC_API_KEY: "sk-fake-local",
     KORA_PROBE_AUTOFIX_FLY_ENABLED: "true",
+    KORA_SENTRY_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRETS.sentry,
+    KORA_VERCEL_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRETS.vercel,
     ...options.vars,
   };
   mkdirSync(persistTo, { recursive: true });
@@ -148,6 +168,7 @@ export async function startLocalStack(options = {}) {
     await stop();
     throw new Error(`wrangler dev did not become ready:\n${output.join("\n")}`);
   }
+  await configureWebhookSender(world.url, url, vars);
   log(`Kora is up at ${url} (fake world at ${world.url})`);
 
   return {

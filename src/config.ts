@@ -52,6 +52,25 @@ const count = (fallback: number, min: number, max: number) =>
         .max(max, { error: `must be at most ${max}` }),
     );
 
+/** Fly app names: lowercase letters, digits and dashes (what `fly apps create` accepts). */
+const FLY_APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_FLY_APPS = 100;
+
+/** `KORA_FLY_APPS`: comma-separated, in search order, each app once. */
+const flyAppList = z
+  .string()
+  .optional()
+  .transform((value) => [...new Set((value ?? "").split(",").map((app) => app.trim()))].filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z.string().regex(FLY_APP_NAME, {
+          error: "must be comma-separated Fly app names (lowercase letters, digits and dashes)",
+        }),
+      )
+      .max(MAX_FLY_APPS, { error: `must name at most ${MAX_FLY_APPS} apps` }),
+  );
+
 export const McpCaller = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "id must match [A-Za-z0-9_.-]{1,64}" }),
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "token_sha256 must be 64 lowercase hex characters" }),
@@ -87,6 +106,7 @@ export const Config = z.object({
   KORA_OPERATOR_TOKEN: optionalString,
   KORA_MCP_CALLERS: mcpCallers,
 
+  KORA_FLY_APPS: flyAppList,
   KORA_FLY_APP_NAME: optionalString,
   KORA_FLY_STAGING_APP_NAME: optionalString,
   KORA_SUPABASE_PROJECT_REF: optionalString,
@@ -125,6 +145,8 @@ export const Config = z.object({
   KORA_WAKE_AFTER_CYCLES: count(2, 1, 60),
   KORA_WAKE_COOLDOWN_MINUTES: count(30, 0, 10_080),
   KORA_AUTOFIX_MAX_RESTARTS: count(3, 0, 100),
+  /** Autonomous restarts (reasoning and MCP, not operator approvals) per hour across every machine. */
+  KORA_AUTOFIX_MAX_FLEET_RESTARTS: count(6, 0, 1_000),
   KORA_APPROVAL_TTL_MINUTES: count(60, 1, 1_440),
 
   /** Per provider call, counted from when the call gets one of the six connections. */

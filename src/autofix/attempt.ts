@@ -2,6 +2,7 @@ import { recordAudit } from "../audit/record";
 import { FIX_EXECUTORS } from "./executors";
 import { runAutofixGates, type AutofixRequest } from "./gates";
 import { DEFAULT_EXECUTOR_LIMITS, type ExecutorLimits } from "./limits";
+import { checkIncidentScope } from "./scope";
 import type { AutofixAttemptDetails, ToolContext } from "../contracts";
 
 export interface AutofixContext extends ToolContext {
@@ -19,8 +20,8 @@ export type AutofixDetails = AutofixAttemptDetails;
 export type AutofixResult = AutofixDetails & { audit_id: string };
 
 /**
- * The one way anything gets fixed (DESIGN §4): gates 1–4 (pure), then the fix's executor (gate 5,
- * the action, the verdict), then exactly one audit row. Every Fly failure or refusal comes back
+ * The one way anything gets fixed (DESIGN §4): gates 1–4 (pure), gate 5's incident scope (pure),
+ * then the fix's executor (the rest of gate 5, the action, the verdict), then exactly one audit row. Every Fly failure or refusal comes back
  * as a value. The single exception is an audit write that still fails after its retries: that
  * throws `AuditWriteError`, because a fix without its row must fail loudly, not look recorded.
  */
@@ -65,6 +66,15 @@ async function decide(
     };
   }
   const withAction = { ...base, action_canonical: gates.action_canonical };
+  const scope = checkIncidentScope({ probe: gates.probe, target_id: gates.target_id }, ctx);
+  if (!scope.ok) {
+    return {
+      ...withAction,
+      status: "rejected",
+      rejection_reason: scope.rejection_reason,
+      rejection_detail: scope.rejection_detail,
+    };
+  }
   const executor = FIX_EXECUTORS[gates.action_canonical];
   if (!executor) {
     // The envelope table names a fix with no executor: a code fault, refused rather than guessed.
@@ -82,6 +92,9 @@ async function decide(
       now,
       limits: { ...DEFAULT_EXECUTOR_LIMITS, ...ctx.limits },
       caller_session_id: ctx.caller_session_id,
+      source: ctx.source,
+      ...(scope.incident_id === undefined ? {} : { incident_id: scope.incident_id }),
+      ...(scope.fly_app === undefined ? {} : { fly_app: scope.fly_app }),
     });
     return { ...withAction, ...result };
   } catch (error) {

@@ -116,7 +116,15 @@ export function whatIsLeft(facts: InvestigationDmFacts): string {
         case "envelope_disabled":
           return `Decide whether to restart ${target}: do it yourself, or enable ${String(attempt.rejection_detail?.enable_env ?? "its envelope")} so Kora may.`;
         case "restart_budget_exhausted":
-          return `${target} has used its restart budget for this hour and keeps failing: look at it by hand.`;
+          return attempt.rejection_detail?.scope === "wake"
+            ? `Kora already acted on ${target} in this incident and does not try twice: look at it by hand.`
+            : `${target} has used its restart budget for this hour and keeps failing: look at it by hand.`;
+        case "fleet_budget_exhausted":
+          return `Kora has used this hour's fleet restart budget, so it did not restart ${target}: restart it yourself if it should run.`;
+        case "target_outside_incident":
+          return `Kora refused to touch ${target}: it is not a target of this incident. Check what suggested it.`;
+        case "target_not_unhealthy":
+          return `${target} is stopped on purpose (${String(attempt.rejection_detail?.judged ?? "by request")}): nothing to fix unless it should be running.`;
         case "target_busy":
           return `Someone (a deploy?) holds the lease on ${target}: check that deploy before acting.`;
         case "target_already_started":

@@ -83,7 +83,14 @@ async function investigateClaimed(
   const engine = dmEngine(choice, outcome);
   const attempts = outcome ? fixAttemptsFrom(outcome.tool_calls) : [];
   // A fix only the envelope refused gets Approve/Dismiss buttons (DESIGN §4, docs/slack-approvals.md).
-  const approvalBlocks = await approvalBlocksForAttempts(env, config, wake.caller_session_id, attempts, now());
+  const approvalBlocks = await approvalBlocksForAttempts(
+    env,
+    config,
+    wake.caller_session_id,
+    attempts,
+    now(),
+    incidentScope(wake),
+  );
   const dm = buildInvestigationDm(
     {
       wake,

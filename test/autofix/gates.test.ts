@@ -3,11 +3,12 @@ import { attemptProbeAutofix } from "../../src/autofix/attempt";
 import { isEnvelopeEnabled } from "../../src/contracts";
 import { runAutofixGates } from "../../src/autofix/gates";
 import { world } from "../world";
-import { autofixContext, autofixRows, fix, machineId, PROD } from "./helpers";
+import { autofixContext, autofixRows, fix, freshBudgets, machineId, PROD } from "./helpers";
 
 let target: string;
 beforeEach(async () => {
   await world.reset();
+  await freshBudgets();
   target = machineId();
   await world.fly.machines([{ app: PROD, id: target, state: "stopped" }]);
 });

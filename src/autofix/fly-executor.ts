@@ -105,7 +105,8 @@ async function runFlyRestart(request: FlyFixRequest, deps: FlyExecutorDeps): Pro
     };
   }
   const overBudget = await refuseOverBudget(deps.env, deps.config, request, deps.now);
-  if (overBudget) return { status: "rejected", ...overBudget, ...(request.fly_app ? { fly_app: request.fly_app } : {}) };
+  if (overBudget)
+    return { status: "rejected", ...overBudget, ...(request.fly_app ? { fly_app: request.fly_app } : {}) };
 
   const lease = await leaseTarget(client, apps.apps, request.target_id, {
     ttl_seconds: leaseTtlSeconds(deps.limits),

@@ -77,9 +77,7 @@ function judgeStopped(machine: Machine): MachineVerdict {
 
 /** The critical checks, by name. A check without a status is not counted either way. */
 export function failingChecks(machine: Machine): string[] {
-  return machine.checks
-    .filter((check) => check.status === "critical")
-    .map((check) => check.name ?? "unnamed check");
+  return machine.checks.filter((check) => check.status === "critical").map((check) => check.name ?? "unnamed check");
 }
 
 /** Running and judged healthy by the same rule: checks not critical, host reachable. */

@@ -20,6 +20,7 @@ const maybe = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefi
 function eachOf<T extends z.ZodType>(item: T) {
   return z
     .unknown()
+    .optional()
     .transform((value) => (Array.isArray(value) ? value : []))
     .transform((items) =>
       items.flatMap((entry) => {

@@ -6,7 +6,10 @@ import { median, reportFigure } from "./report";
 it("measures what the incident scope check adds to a reasoning fix (no network)", () => {
   // The largest incident a wake can carry (100 targets), the fix naming the last one: the
   // slowest accepted check there is. It reads only the tool context: no Fly call, no D1 query.
-  const targets = Array.from({ length: 100 }, (_, i) => ({ target: `m${String(i).padStart(13, "0")}`, fly_app: "web" }));
+  const targets = Array.from({ length: 100 }, (_, i) => ({
+    target: `m${String(i).padStart(13, "0")}`,
+    fly_app: "web",
+  }));
   const incident: IncidentScope = { incident_id: "wake:bench", wake_id: "bench", probe: "fly", targets };
   const request = { probe: "fly" as const, target_id: targets[99]?.target ?? "" };
   const samples: number[] = [];

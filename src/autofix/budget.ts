@@ -48,6 +48,15 @@ export async function restartsLeftThisHour(
   return (await readRestartBudget(env, config, targetId, now)).left;
 }
 
+/** How many autonomous restarts the fleet has left this hour (for a DM's "budget left"). */
+export async function fleetRestartsLeftThisHour(
+  env: Pick<KoraEnv, "DB">,
+  config: Pick<Config, "KORA_AUTOFIX_MAX_FLEET_RESTARTS">,
+  now: Date,
+): Promise<number> {
+  return (await readFleetBudget(env, config, now)).left;
+}
+
 export type BudgetRefusal =
   | {
       rejection_reason: "restart_budget_exhausted";

@@ -77,6 +77,7 @@ export const AutofixAttemptDetails = z.object({
   before_state: MachineSnapshot.optional(),
   after_state: MachineSnapshot.optional(),
   outcome: RecoveryOutcome.optional(),
+  /** On the last read: no critical check and the host reachable (the probe's rule). */
   checks_passing: z.boolean().optional(),
   lease_released: z.boolean().optional(),
   executor_duration_ms: z.number().optional(),

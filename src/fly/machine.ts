@@ -99,9 +99,15 @@ const MachineFields = z.object({
 
 export type Machine = Omit<z.output<typeof MachineFields>, "id"> & { id: string };
 
-/** One machine as `GET /machines/{id}` answers it: the id asked for stands in for a missing one. */
+/**
+ * One machine as `GET /machines/{id}` answers it: the id asked for stands in for a missing one.
+ * Every field is optional in the spec, but an answer with neither an id nor a state is not a
+ * machine at all (a proxy's page, another API's object): that is a bad answer, not a machine.
+ */
 export function machineSchemaFor(id: string): z.ZodType<Machine> {
-  return MachineFields.transform((machine) => ({ ...machine, id: machine.id ?? id }));
+  return MachineFields.refine((machine) => machine.id !== undefined || machine.state !== undefined, {
+    error: "the answer has neither an id nor a state: not a machine",
+  }).transform((machine) => ({ ...machine, id: machine.id ?? id }));
 }
 
 /** A machine with its id (tests and fixtures build machines from plain objects with this). */

@@ -35,4 +35,13 @@ export const KNOWN_DRIFTS: KnownDrift[] = [
     what: "src/fly/machine.ts `MachineLease` reads the envelope { status, data: { nonce } } (fly-go) and the spec's flat Lease { nonce, … } alike, but requires `nonce`, which the spec marks optional",
     why: "Kept on purpose: a lease without a nonce can neither guard the fix (every mutating call sends it in fly-machine-lease-nonce) nor be released, so the autofix refuses to act on one rather than act unleased.",
   },
+  {
+    id: "fly-show-requires-id-or-state",
+    provider: "fly",
+    operation: "Machines_show",
+    direction: "consumer",
+    field: "body",
+    what: "src/fly/machine.ts `machineSchemaFor` reads every Machine field as optional, as the spec does, but refuses an answer with neither `id` nor `state`, which the spec's least Machine ({}) is",
+    why: "Kept on purpose: such an answer is not a machine (a proxy's page, another API's object), and gate 5 and the verdict must not judge or restart a machine whose state they cannot read; the read fails as bad_response instead.",
+  },
 ];

@@ -5,6 +5,8 @@ export interface LocalStackOptions {
   worldPort?: number;
   vars?: Record<string, string>;
   persistTo?: string;
+  /** Bearer token of the stack's MCP caller `local`; a random one when absent. */
+  mcpToken?: string;
   log?: (line: string) => void;
   onWorkerLog?: (line: string) => void;
 }
@@ -14,6 +16,9 @@ export interface LocalStack {
   world: FakeWorld;
   worldUrl: string;
   operatorToken: string;
+  /** The MCP caller `local` (both mutating caps): connect with `Authorization: Bearer <mcpToken>`. */
+  mcpToken: string;
+  mcpUrl: string;
   persistTo: string;
   vars: Record<string, string>;
   fireCron(cron: string, time?: number): Promise<void>;

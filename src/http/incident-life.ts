@@ -30,6 +30,8 @@ export interface LifeLane {
 export interface IncidentLife {
   from: number;
   to: number;
+  /** Still going: the picture ends at `now`. */
+  ongoing: boolean;
   lanes: LifeLane[];
   /** Targets beyond the lanes drawn (a storm of many machines). */
   more_targets: number;
@@ -119,6 +121,7 @@ export function buildIncidentLife(
   }
   return {
     ...window,
+    ongoing: incident.resolved_at === null,
     lanes,
     more_targets: Math.max(0, record.targets.length - lanes.length),
     marks: marks.filter((mark) => mark.at >= window.from && mark.at <= window.to).sort((a, b) => a.at - b.at),

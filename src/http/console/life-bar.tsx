@@ -25,6 +25,10 @@ export function LifeBar(props: { id: string; life: IncidentLife; lanes?: number 
         title="The incident's life: down, fixes, up"
         description={lifeSentences(life).join(" ")}
       />
+      <p class="axis" aria-hidden="true">
+        <span>{formatClock(life.from, life.to)}</span>
+        <span>{life.ongoing ? "now" : formatClock(life.to, life.to)}</span>
+      </p>
       {life.lanes.length > shown.length || life.more_targets > 0 ? (
         <p class="meta">{life.lanes.length - shown.length + life.more_targets} more target(s) not drawn.</p>
       ) : null}

@@ -54,7 +54,11 @@ function Axis({ now }: { now: number }) {
   return (
     <p class="axis" aria-hidden="true">
       {ticks.map((tick, index) => (
-        <span>{index === ticks.length - 1 ? "now" : formatClock(tick, now).replace(" UTC", "")}</span>
+        <span>
+          {index === ticks.length - 1
+            ? "now"
+            : `${new Date(tick).toISOString().slice(11, 16)}${index === 0 ? " UTC" : ""}`}
+        </span>
       ))}
     </p>
   );

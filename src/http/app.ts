@@ -5,6 +5,7 @@ import type { AppEnv } from "./app-env";
 import { auditRoutes } from "./audit-routes";
 import { consoleRoutes } from "./console/routes";
 import { exportRoutes } from "./export-routes";
+import { incidentRoutes } from "./incident-routes";
 import { investigationRoutes } from "./investigation-routes";
 import { sessionRoutes } from "./session-routes";
 import { slackInteractionRoutes } from "./slack-interactions";
@@ -51,6 +52,7 @@ api.use(
 );
 api.route("/audit", auditRoutes);
 api.route("/audit/export", exportRoutes);
+api.route("/incidents", incidentRoutes);
 api.route("/investigations", investigationRoutes);
 api.route("/sessions", sessionRoutes);
 app.route("/api", api);

@@ -114,7 +114,7 @@ describe("signing in", () => {
 
 describe("investigations page", () => {
   it("lists investigations newest first with filter chips", async () => {
-    const response = await send("/", { cookie });
+    const response = await send("/investigations", { cookie });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
     const html = await response.text();
@@ -125,14 +125,22 @@ describe("investigations page", () => {
   });
 
   it("filters by dm_status and marks the chosen chip", async () => {
-    const html = await (await send("/?dm_status=failed_send", { cookie })).text();
+    const html = await (await send("/investigations?dm_status=failed_send", { cookie })).text();
     expect(html).toContain(failed.wake_id);
     expect(html).not.toContain(incident.wake_id);
-    expect(html).toMatch(/href="\/\?dm_status=failed_send" aria-current="page"/);
+    expect(html).toMatch(/href="\/investigations\?dm_status=failed_send" aria-current="page"/);
+  });
+
+  it("is one click away from every page, and old links to the filtered home page still land on it", async () => {
+    const html = await (await send("/status", { cookie })).text();
+    expect(html).toContain('<a href="/investigations">Investigations</a>');
+    const old = await send("/?dm_status=failed_send", { cookie });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe("/investigations?dm_status=failed_send");
   });
 
   it("answers a bad filter with a 400 page naming it", async () => {
-    const response = await send("/?dm_status=lost", { cookie });
+    const response = await send("/investigations?dm_status=lost", { cookie });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("dm_status");
   });

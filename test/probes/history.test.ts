@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getProbeHistory } from "../../src/probes/queries";
 import { PRUNE_BATCH_ROWS, PROBE_HISTORY_RETENTION_DAYS } from "../../src/probes/cycle/state";
 import { world } from "../world";
 import { clearProbeTables, fireCycle, minute, probeEnv, seedHealthyWorld } from "./harness";
@@ -21,6 +20,16 @@ async function insertOldResults(count: number, daysOld: number, firstKey = 0): P
   for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
 }
 
+/** The per-minute rows the cycle still writes until history is kept as transitions only. */
+async function getProbeHistory(probe: string, target: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT scheduled_time, status, detail FROM probe_results WHERE probe = ?1 AND target = ?2 ORDER BY seq DESC",
+  )
+    .bind(probe, target)
+    .all<{ scheduled_time: number; status: string; detail: string }>();
+  return results.map((row) => ({ ...row, detail: JSON.parse(row.detail) as { summary: string } }));
+}
+
 const countOld = async () =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE target = 'old-machine'").first<{ n: number }>())
     ?.n;
@@ -32,7 +41,7 @@ describe("probe history", () => {
     await world.fly.crash("148e21ea7d9089");
     await fireCycle(koraEnv, minute(1));
 
-    const history = await getProbeHistory(env.DB, "fly", "148e21ea7d9089");
+    const history = await getProbeHistory("fly", "148e21ea7d9089");
     expect(history.map((row) => [row.scheduled_time, row.status])).toEqual([
       [minute(1), "unhealthy"],
       [minute(0), "healthy"],
@@ -49,7 +58,7 @@ describe("probe history", () => {
     expect(await countOld()).toBe(205);
     await fireCycle(koraEnv, minute(1));
     expect(await countOld()).toBe(5);
-    expect(await getProbeHistory(env.DB, "doppler", "api/prd")).toHaveLength(2);
+    expect(await getProbeHistory("doppler", "api/prd")).toHaveLength(2);
   });
 
   it("forgets the state of a target not seen for the retention period (a destroyed machine)", async () => {

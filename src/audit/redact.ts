@@ -1,9 +1,21 @@
 export const REDACTED = "[redacted]";
 
 /**
+ * The shortest start of a secret treated as a leak when it ends a string. A clip that ran before
+ * redaction leaves a token's first characters at the cut; eight characters of a configured secret
+ * at the very end of a text are no coincidence, and a shorter tail is mostly the token's public
+ * prefix (`xoxb-`, `sk-ant-`).
+ */
+const MIN_TAIL_FRAGMENT = 8;
+
+/** The markers Kora's clips end with (redactThenClip, the tool results, the audit bound). */
+const CLIP_MARKER = /(?:…|\.\.\.)(?:\s*\[truncated[^\]]*\])?$/;
+
+/**
  * Replaces every occurrence of a configured secret inside any string of `value`, keys
- * included. This is the last line of defence: callers should never pass secrets at all, but an
- * API error that echoes a token must still not reach D1, R2 or `wrangler tail`.
+ * included, and a secret's start left at the end of a string by an earlier clip. This is the
+ * last line of defence: callers should never pass secrets at all, but an API error that echoes
+ * a token must still not reach D1, R2, the model or `wrangler tail`.
  */
 export function redactSecrets<T>(value: T, secrets: readonly string[]): { value: T; redacted: boolean } {
   if (secrets.length === 0) return { value, redacted: false };
@@ -13,6 +25,11 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): { value:
     for (const secret of secrets) {
       if (out.includes(secret)) {
         out = out.split(secret).join(REDACTED);
+        redacted = true;
+      }
+      const cut = clippedTail(out, secret);
+      if (cut !== undefined) {
+        out = `${out.slice(0, cut.start)}${REDACTED}${out.slice(cut.end)}`;
         redacted = true;
       }
     }
@@ -27,6 +44,22 @@ export function redactSecrets<T>(value: T, secrets: readonly string[]): { value:
     return node;
   };
   return { value: walk(value) as T, redacted };
+}
+
+/**
+ * Where `text` ends (before any clip marker) with the first characters of `secret`, at least
+ * MIN_TAIL_FRAGMENT of them: the part of a token a clip-before-redact would let through.
+ */
+function clippedTail(text: string, secret: string): { start: number; end: number } | undefined {
+  if (secret.length <= MIN_TAIL_FRAGMENT) return undefined;
+  const end = text.length - (CLIP_MARKER.exec(text)?.[0].length ?? 0);
+  const head = secret.slice(0, MIN_TAIL_FRAGMENT);
+  const earliest = end - secret.length + 1;
+  for (let at = text.lastIndexOf(head, end - MIN_TAIL_FRAGMENT); at >= 0 && at >= earliest;) {
+    if (secret.startsWith(text.slice(at, end))) return { start: at, end };
+    at = at === 0 ? -1 : text.lastIndexOf(head, at - 1);
+  }
+  return undefined;
 }
 
 /**

@@ -21,7 +21,7 @@ export async function startLocalStack(options = {}) {
   const log = options.log ?? (() => {});
   const world = await startFakeWorld({ port: options.worldPort ?? 0, log });
   seedDemoWorld(world);
-  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(12).toString("hex")}`;
+  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(24).toString("hex")}`;
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "kora-local-"));
   const ownsPersist = !options.persistTo;
   const vars = {

@@ -96,7 +96,9 @@ describe("signing in", () => {
     const [name, value] = cookie.split("=");
     const tampered = `${name}=${value?.replace(/\.\d{13}\./, ".9999999999999.")}`;
     expect((await send("/", { cookie: tampered })).status).toBe(303);
-    expect((await sendWith({ KORA_OPERATOR_TOKEN: "a-brand-new-operator-token-0123456789" }, "/", { cookie })).status).toBe(303);
+    expect(
+      (await sendWith({ KORA_OPERATOR_TOKEN: "a-brand-new-operator-token-0123456789" }, "/", { cookie })).status,
+    ).toBe(303);
   });
 
   it("logs out by clearing the cookie", async () => {

@@ -13,13 +13,13 @@ const LAYERS = [
   ["outbound"],
   ["fly", "slack"],
   ["export", "probes", "autofix"],
-  ["approvals", "tools"],
+  ["approvals", "tools", "events"],
   ["reasoning", "mcp"],
   ["wake"],
   ["http", "cron.ts", "queue.ts"],
   ["index.ts"],
 ];
-const CAPABILITIES = ["approvals", "autofix", "export", "mcp", "probes", "reasoning", "tools", "wake"];
+const CAPABILITIES = ["approvals", "autofix", "events", "export", "mcp", "probes", "reasoning", "tools", "wake"];
 const ENTRY_POINTS = [...LAYERS.at(-2), ...LAYERS.at(-1)];
 
 const folderPattern = (name) => (name.endsWith(".ts") ? `^src/${name.replace(".", "\\.")}$` : `^src/${name}/`);

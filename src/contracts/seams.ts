@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AutofixAttemptDetails } from "./rows/autofix";
+import { EventReceivedDetails } from "./rows/events";
 import { ExportCompletedDetails } from "./rows/export";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
 import { EmailSentDetails, ToolCallDeniedDetails } from "./rows/tools";
@@ -28,6 +29,7 @@ export const SEAM_DETAILS = {
   "operator.fix_dismissed": FixDismissedDetails,
   "operator.approval_refused": ApprovalRefusedDetails,
   "audit.export_completed": ExportCompletedDetails,
+  "probe.event_received": EventReceivedDetails,
 } as const;
 
 export type Seam = keyof typeof SEAM_DETAILS;

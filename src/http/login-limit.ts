@@ -9,7 +9,7 @@
 export const LOGIN_ATTEMPTS_PER_WINDOW = 10;
 export const LOGIN_WINDOW_MS = 15 * 60_000;
 
-/** Cloudflare's edge sets it on every request; only `wrangler dev` and tests go without. */
+/** Cloudflare's edge sets it on every request, `wrangler dev` too (the local address); tests may not. */
 const CLIENT_IP_HEADER = "cf-connecting-ip";
 /** One shared bucket for requests without an address: the stricter way to be wrong. */
 export const UNKNOWN_CLIENT = "unknown";

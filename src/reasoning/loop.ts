@@ -58,8 +58,9 @@ export interface ReasoningOutcome {
  * The explicit tool loop of DESIGN §5: `messages.create`, then each `tool_use` parsed and run
  * through the registry (gates and audit inside the tools), until the model ends its turn or a
  * bound is reached: turns, tokens, tool calls per turn and per investigation, and the deadline,
- * checked before every model call and every tool call (a refused call still gets its result). The model never acts by itself: only `runToolUse`
- * does, one call at a time, with the wake's caller_session_id and `source: "reasoning"`.
+ * checked before every model call and every tool call (a refused call still gets its result).
+ * The model never acts by itself: only `runToolUse` does, one call at a time, with the wake's
+ * caller_session_id and `source: "reasoning"`.
  */
 export async function runReasoningLoop(input: {
   wake: WakeMessage;

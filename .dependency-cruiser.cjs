@@ -8,7 +8,9 @@
 const LAYERS = [
   ["config.ts"],
   ["contracts"],
-  ["outbound", "audit"],
+  ["audit"],
+  // Above audit: the outbound helper redacts a provider's text with audit's redactor before clipping it.
+  ["outbound"],
   ["fly", "slack"],
   ["export", "probes", "autofix"],
   ["approvals", "tools", "events"],

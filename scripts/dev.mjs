@@ -11,7 +11,7 @@ const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 8787),
   worldPort: Number(process.env.KORA_WORLD_PORT ?? 8788),
   persistTo: ".wrangler/state",
-  vars: { KORA_OPERATOR_TOKEN: process.env.KORA_OPERATOR_TOKEN ?? "kora-local-dev-token" },
+  vars: { KORA_OPERATOR_TOKEN: process.env.KORA_OPERATOR_TOKEN ?? "kora-local-dev-operator-token-0123456789" },
   mcpToken: process.env.KORA_MCP_TOKEN ?? "kora-local-dev-mcp-token",
   onWorkerLog: (line) => {
     const shown = quiet(line);

@@ -29,7 +29,7 @@ export async function startLocalStack(options = {}) {
   const log = options.log ?? (() => {});
   const world = await startFakeWorld({ port: options.worldPort ?? 0, log });
   seedDemoWorld(world);
-  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(12).toString("hex")}`;
+  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(24).toString("hex")}`;
   // One MCP caller, so Claude Code or the MCP Inspector can connect without editing anything.
   // Local only: it may use the mutating tools too, against the fake world.
   const mcpToken = options.mcpToken ?? `kora_mcp_local_${randomBytes(16).toString("hex")}`;

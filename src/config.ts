@@ -73,6 +73,20 @@ const flyAppList = z
       .max(MAX_FLY_APPS, { error: `must name at most ${MAX_FLY_APPS} apps` }),
   );
 
+/**
+ * Long enough that guessing it is hopeless even for a client the login limit has not met yet
+ * (`openssl rand -hex 32` gives 64 characters). The message never repeats the value.
+ */
+export const MIN_OPERATOR_TOKEN_CHARS = 32;
+const operatorToken = optionalString.pipe(
+  z
+    .string()
+    .min(MIN_OPERATOR_TOKEN_CHARS, {
+      error: `must be at least ${MIN_OPERATOR_TOKEN_CHARS} characters (generate one with \`openssl rand -hex 32\`)`,
+    })
+    .optional(),
+);
+
 export const McpCaller = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "id must match [A-Za-z0-9_.-]{1,64}" }),
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "token_sha256 must be 64 lowercase hex characters" }),
@@ -105,7 +119,7 @@ export const Config = z.object({
   ANTHROPIC_API_KEY: optionalString,
   KORA_SLACK_BOT_TOKEN: optionalString,
   KORA_SLACK_SIGNING_SECRET: optionalString,
-  KORA_OPERATOR_TOKEN: optionalString,
+  KORA_OPERATOR_TOKEN: operatorToken,
   KORA_MCP_CALLERS: mcpCallers,
   /** Unset → that webhook route answers 503 (DESIGN §13). */
   KORA_SENTRY_WEBHOOK_SECRET: optionalString,

@@ -142,7 +142,12 @@ async function investigateClaimed(
         autofix_attempted: anyFixActionSent(attempts),
         engine: engine.kind === "model" ? engine.tier : `unavailable:${engine.reason}`,
         loop_end: outcome?.end ?? null,
-        tool_calls: outcome?.tool_calls.map((call) => ({ name: call.name, is_error: call.is_error })) ?? [],
+        tool_calls:
+          outcome?.tool_calls.map(({ name, is_error, refused }) => ({
+            name,
+            is_error,
+            ...(refused ? { refused } : {}),
+          })) ?? [],
         fix_attempts: attempts.map((a) => ({
           target_id: a.target_id,
           status: a.status,

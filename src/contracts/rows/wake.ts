@@ -59,7 +59,8 @@ export const InvestigationCompletedDetails = z.object({
   /** `primary`, `economy`, or `unavailable:<reason>`. */
   engine: z.string(),
   loop_end: z.string().nullable(),
-  tool_calls: z.array(z.object({ name: z.string(), is_error: z.boolean() })),
+  /** `refused`: the loop did not run the call (`deadline`, `turn_limit`, `investigation_limit`). */
+  tool_calls: z.array(z.object({ name: z.string(), is_error: z.boolean(), refused: z.string().optional() })),
   fix_attempts: z.array(
     z.object({
       target_id: z.string(),

@@ -25,6 +25,7 @@ import { IncidentPage } from "./incident-page";
 import { IncidentsPage } from "./incidents-page";
 import { InvestigationsPage } from "./investigations-page";
 import { ErrorPage } from "./layout";
+import { countLoginAttempt, forgetLoginAttempts, loginClientKey } from "../login-limit";
 import { LoginPage } from "./login-page";
 import { readStatusView } from "./status-data";
 import { StatusPage } from "./status-page";
@@ -63,7 +64,7 @@ consoleRoutes.onError((error, c) => {
 
 consoleRoutes.get("/login", pageHeaders, (c) => {
   operatorTokenOr503(c);
-  return c.html(<LoginPage next={safeNext(c.req.query("next"))} />);
+  return c.html(<LoginPage next={safeNext(c.req.query("next"), new URL(c.req.url).origin)} />);
 });
 
 const LoginForm = z.object({ token: z.string().max(1_000).default(""), next: z.string().max(2_000).optional() });
@@ -71,16 +72,26 @@ const LoginForm = z.object({ token: z.string().max(1_000).default(""), next: z.s
 consoleRoutes.post("/login", pageHeaders, sameOrigin, smallForm, async (c) => {
   const expected = operatorTokenOr503(c);
   const form = parseOr400(LoginForm, await c.req.parseBody());
-  const next = safeNext(form.next);
+  const next = safeNext(form.next, new URL(c.req.url).origin);
+  // Counted before the token is looked at: past the limit not even the right token gets in.
+  const client = loginClientKey(c.req.raw.headers);
+  const allowance = await countLoginAttempt(c.env.DB, client, new Date());
+  if (!allowance.allowed) {
+    const message = `Too many login attempts from this address. Try again in ${allowance.retry_after_seconds} seconds.`;
+    return c.html(<ErrorPage status={429} message={message} />, 429, {
+      "Retry-After": String(allowance.retry_after_seconds),
+    });
+  }
   if (!form.token || !(await constantTimeEqual(form.token.trim(), expected))) {
     return c.html(<LoginPage next={next} failed />, 401);
   }
+  await forgetLoginAttempts(c.env.DB, client);
   await startSession(c, expected);
   return c.redirect(next, 303);
 });
 
-consoleRoutes.post("/logout", pageHeaders, sameOrigin, (c) => {
-  endSession(c);
+consoleRoutes.post("/logout", pageHeaders, sameOrigin, async (c) => {
+  await endSession(c, operatorTokenOr503(c));
   return c.redirect("/login", 303);
 });
 

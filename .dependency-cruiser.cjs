@@ -9,7 +9,7 @@ const LAYERS = [
   ["config.ts"],
   ["contracts"],
   ["outbound", "audit"],
-  ["fly", "slack"],
+  ["fly", "slack", "autonomy"],
   ["export", "probes", "autofix"],
   ["approvals", "tools", "events"],
   ["reasoning", "mcp"],
@@ -17,7 +17,18 @@ const LAYERS = [
   ["http", "cron.ts", "queue.ts"],
   ["index.ts"],
 ];
-const CAPABILITIES = ["approvals", "autofix", "events", "export", "mcp", "probes", "reasoning", "tools", "wake"];
+const CAPABILITIES = [
+  "approvals",
+  "autofix",
+  "autonomy",
+  "events",
+  "export",
+  "mcp",
+  "probes",
+  "reasoning",
+  "tools",
+  "wake",
+];
 const ENTRY_POINTS = [...LAYERS.at(-2), ...LAYERS.at(-1)];
 
 const folderPattern = (name) => (name.endsWith(".ts") ? `^src/${name.replace(".", "\\.")}$` : `^src/${name}/`);

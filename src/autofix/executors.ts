@@ -10,6 +10,8 @@ export interface ExecutorContext {
   now: Date;
   limits: ExecutorLimits;
   caller_session_id: string;
+  /** `shadow`: gate 5 runs, then nothing is leased or sent (DESIGN §12). */
+  mode: "on" | "shadow";
 }
 
 export type FixExecutor = (targetId: string, ctx: ExecutorContext) => Promise<ExecutorResult>;
@@ -24,5 +26,6 @@ export const FIX_EXECUTORS: Readonly<Record<string, FixExecutor>> = {
       now: ctx.now,
       limits: ctx.limits,
       lease_description: `kora autofix ${FLY_RESTART_FIX} (${ctx.caller_session_id})`.slice(0, 200),
+      mode: ctx.mode,
     }),
 };

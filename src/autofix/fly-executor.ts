@@ -44,7 +44,15 @@ export type ExecutorStep =
       error?: FlyError;
     });
 
-export type ExecutorResult = ExecutorStep & { executor_duration_ms: number };
+/** Shadow mode (DESIGN §12): every check passed; `would_take` is the call that was not sent. */
+export interface ShadowStep {
+  status: "shadowed";
+  fly_app: string;
+  before_state: MachineSnapshot;
+  would_take: FlyAction;
+}
+
+export type ExecutorResult = (ExecutorStep | ShadowStep) & { executor_duration_ms: number };
 
 export interface FlyExecutorDeps {
   client: FlyClient;
@@ -54,6 +62,8 @@ export interface FlyExecutorDeps {
   limits: ExecutorLimits;
   /** Shown to whoever else looks at the lease (a deploy that has to wait). */
   lease_description: string;
+  /** `shadow`: stop after gate 5's checks, before the lease and the action (DESIGN §12). */
+  mode: "on" | "shadow";
 }
 
 /**
@@ -67,7 +77,7 @@ export async function executeFlyRestart(targetId: string, deps: FlyExecutorDeps)
   return { ...step, executor_duration_ms: Date.now() - startedAt };
 }
 
-async function runFlyRestart(targetId: string, deps: FlyExecutorDeps): Promise<ExecutorStep> {
+async function runFlyRestart(targetId: string, deps: FlyExecutorDeps): Promise<ExecutorStep | ShadowStep> {
   const { client } = deps;
   const lookup = await findTargetMachine(client, deps.config, targetId);
   if (lookup.kind === "error") return { status: "failed", fly_app: lookup.app, error: lookup.error };
@@ -91,6 +101,12 @@ async function runFlyRestart(targetId: string, deps: FlyExecutorDeps): Promise<E
       fly_app: app,
       before_state: machineSnapshot(lookup.machine),
     };
+  }
+
+  // Shadow mode: gate 5's lookups ran as `on` would; the lease is the first write, so stop here.
+  if (deps.mode === "shadow") {
+    const would_take = chooseFlyAction(lookup.machine.state) ?? "start_machine";
+    return { status: "shadowed", fly_app: app, before_state: machineSnapshot(lookup.machine), would_take };
   }
 
   const lease = await client.acquireLease(app, targetId, {

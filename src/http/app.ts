@@ -4,10 +4,12 @@ import { parseConfig } from "../config";
 import type { AppEnv } from "./app-env";
 import { auditRoutes } from "./audit-routes";
 import { consoleRoutes } from "./console/routes";
+import { autonomyRoutes, envelopeRoutes } from "./envelope-routes";
 import { exportRoutes } from "./export-routes";
 import { investigationRoutes } from "./investigation-routes";
 import { sessionRoutes } from "./session-routes";
 import { slackInteractionRoutes } from "./slack-interactions";
+import { slackCommandRoutes } from "./slack-commands";
 import { webhookRoutes } from "./webhook-routes";
 import { HttpError, renderError } from "./errors";
 import { requireOperator } from "./operator-auth";
@@ -34,6 +36,7 @@ app.route("/mcp", mcpRoutes);
 
 // Slack signs its requests (KORA_SLACK_SIGNING_SECRET); the operator token does not apply here.
 app.route("/slack/interactions", slackInteractionRoutes);
+app.route("/slack/commands", slackCommandRoutes);
 
 // Providers sign their events (KORA_SENTRY_WEBHOOK_SECRET, KORA_VERCEL_WEBHOOK_SECRET).
 app.route("/webhooks", webhookRoutes);
@@ -53,6 +56,8 @@ api.route("/audit", auditRoutes);
 api.route("/audit/export", exportRoutes);
 api.route("/investigations", investigationRoutes);
 api.route("/sessions", sessionRoutes);
+api.route("/envelopes", envelopeRoutes);
+api.route("/autonomy", autonomyRoutes);
 app.route("/api", api);
 
 // The operator console (cookie login, not the bearer token); its routes name their own paths.

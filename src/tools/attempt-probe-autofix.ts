@@ -26,11 +26,12 @@ export const attemptProbeAutofixTool = defineTool({
   name: "kora__attempt_probe_autofix",
   description:
     "Attempt a fix inside a probe's fix envelope. Mutating. Five gates run first (known probe, envelope " +
-    "enabled, action allowed, valid target id, target verified: exists, not already started, restart budget " +
-    "left, not leased by a deploy); the first that fails rejects the attempt with a rejection_reason. If all " +
-    "pass, the machine is started (or restarted) and re-read: status `attempted` with outcome `recovered`, " +
-    "`not_recovered` or `unknown`; `rejected`; or `failed`. Every call is one audit row. Report the result " +
-    "in the DM, whatever it is.",
+    "enabled and autonomy not paused by the operator, action allowed, valid target id, target verified: " +
+    "exists, not already started, restart budget left, not leased by a deploy); the first that fails rejects " +
+    "the attempt with a rejection_reason. If all pass, the machine is started (or restarted) and re-read: " +
+    "status `attempted` with outcome `recovered`, `not_recovered` or `unknown`; `rejected`; or `failed`. In " +
+    "shadow mode the status is `shadowed`: every gate passed, nothing was changed, and `would_take` names the " +
+    "call Kora would have made. Every call is one audit row. Report the result in the DM, whatever it is.",
   input: Input,
   mutating: true,
   requiresCapGate: true,

@@ -15,13 +15,15 @@ export const MachineSnapshot = z.object({
 });
 export type MachineSnapshot = z.infer<typeof MachineSnapshot>;
 
-export const AutofixStatus = z.enum(["attempted", "rejected", "failed"]);
+/** `shadowed`: shadow mode (DESIGN §12): every gate passed and nothing was sent; `would_take` names the call. */
+export const AutofixStatus = z.enum(["attempted", "rejected", "failed", "shadowed"]);
 export type AutofixStatus = z.infer<typeof AutofixStatus>;
 
 /** Every refusal, gate by gate (DESIGN §4); gates 1–4 are pure, gate 5 asks Fly and the audit log. */
 export const GATE_OF_REJECTION = {
   unknown_probe: 1,
   envelope_disabled: 2,
+  autonomy_paused: 2,
   action_not_allowed: 3,
   invalid_target_id: 4,
   target_not_found: 5,
@@ -58,6 +60,7 @@ export const AutofixAttemptDetails = z.object({
   rejection_reason: RejectionReason.optional(),
   rejection_detail: z.record(z.string(), z.unknown()).optional(),
   action_taken: FixAction.optional(),
+  would_take: FixAction.optional(),
   action_canonical: z.string().optional(),
   fly_app: z.string().optional(),
   before_state: MachineSnapshot.optional(),

@@ -5,7 +5,6 @@ import { labelShadowDecisions } from "../../src/autonomy";
 import { parseConfig } from "../../src/config";
 import type { ProbeResult } from "../../src/contracts";
 import { fireCycle, probeEnv, seedHealthyWorld } from "../probes/harness";
-import { world } from "../world";
 import {
   clearAutonomyTables,
   consoleLogin,

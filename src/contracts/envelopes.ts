@@ -66,8 +66,8 @@ export function isEnvelopeEnabled(probe: ProbeName, env: EnvelopeEnv): boolean {
 
 /**
  * The `envelope` field of a wake message (DESIGN §2). `enabled` tells the model it may decide a
- * fix — true in shadow mode too, where the decision is recorded and held back — and `mode` says
- * whether a decision acts. Older messages carry no `mode`.
+ * fix — true in shadow mode too, where the decision is recorded and held back. `mode` is added
+ * only in shadow mode, so `off` and `on` keep DESIGN §2's shape; no `mode` means `enabled` says it all.
  */
 export const WakeEnvelope = z.object({
   enabled: z.boolean(),
@@ -78,7 +78,8 @@ export type WakeEnvelope = z.infer<typeof WakeEnvelope>;
 
 export function wakeEnvelope(probe: ProbeName, env: EnvelopeEnv): WakeEnvelope {
   const mode = envelopeMode(probe, env);
-  return { enabled: mode !== "off", fix_name: FIX_ENVELOPES[probe].fix_name, mode };
+  const envelope = { enabled: mode !== "off", fix_name: FIX_ENVELOPES[probe].fix_name };
+  return mode === "shadow" ? { ...envelope, mode } : envelope;
 }
 
 /**

@@ -51,9 +51,14 @@ describe("the envelope variable is a mode", () => {
       fix_name: "restart_unhealthy_machine",
       mode: "shadow",
     });
-    expect(wakeEnvelope("fly", { KORA_PROBE_AUTOFIX_FLY_ENABLED: "off" })).toMatchObject({
+    // `off` and `on` keep the wake message's documented shape: no `mode`.
+    expect(wakeEnvelope("fly", { KORA_PROBE_AUTOFIX_FLY_ENABLED: "off" })).toEqual({
       enabled: false,
-      mode: "off",
+      fix_name: "restart_unhealthy_machine",
+    });
+    expect(wakeEnvelope("fly", { KORA_PROBE_AUTOFIX_FLY_ENABLED: "on" })).toEqual({
+      enabled: true,
+      fix_name: "restart_unhealthy_machine",
     });
   });
 });

@@ -167,6 +167,8 @@ export const Config = z.object({
   /** Autonomous restarts (reasoning and MCP, not operator approvals) per hour across every machine. */
   KORA_AUTOFIX_MAX_FLEET_RESTARTS: count(6, 0, 1_000),
   KORA_APPROVAL_TTL_MINUTES: count(60, 1, 1_440),
+  /** Shadow mode (DESIGN §12): a decision still unhealthy this long after is labeled `needed`. */
+  KORA_SHADOW_LABEL_MINUTES: count(10, 1, 1_440),
 
   /** Per provider call, counted from when the call gets one of the six connections. */
   KORA_PROBE_TIMEOUT_MS: count(8_000, 100, 25_000),

@@ -2,7 +2,7 @@ import type { AnyMessageBlock } from "slack-web-api-client";
 import type { Config, KoraEnv } from "../config";
 import type { AutofixAttemptDetails, IncidentScope } from "../contracts";
 import { approvalBlocks } from "./blocks";
-import { approvalEligibility, newApprovalId, type Approval, type Eligibility } from "./model";
+import { approvalEligibility, approvalReason, newApprovalId, type Approval, type Eligibility } from "./model";
 import { findOpenApproval, getApproval, insertApproval } from "./store";
 
 export type ApprovalOffer = { offered: true; approval: Approval } | { offered: false; eligibility: Eligibility };
@@ -60,7 +60,7 @@ export async function approvalBlocksForAttempts(
     const offer = await offerApproval(env, config, caller_session_id, attempt, now);
     if (!offer.offered) continue;
     offered.add(key);
-    blocks.push(...approvalBlocks(offer.approval));
+    blocks.push(...approvalBlocks(offer.approval, approvalReason(attempt)));
   }
   return blocks;
 }

@@ -14,6 +14,8 @@ export interface ExecutorContext {
   /** From the incident scope (reasoning only): the incident, and where its wake saw the target. */
   incident_id?: string;
   fly_app?: string;
+  /** `shadow`: gate 5 runs, then nothing is leased or sent (DESIGN §12). */
+  mode: "on" | "shadow";
 }
 
 export type FixExecutor = (targetId: string, ctx: ExecutorContext) => Promise<ExecutorResult>;
@@ -36,6 +38,7 @@ export const FIX_EXECUTORS: Readonly<Record<string, FixExecutor>> = {
         now: ctx.now,
         limits: ctx.limits,
         lease_description: `kora autofix ${FLY_RESTART_FIX} (${ctx.caller_session_id})`.slice(0, 200),
+        mode: ctx.mode,
       },
     ),
 };

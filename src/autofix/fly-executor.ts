@@ -51,7 +51,15 @@ export type ExecutorStep =
       error?: FlyError;
     });
 
-export type ExecutorResult = ExecutorStep & { executor_duration_ms: number };
+/** Shadow mode (DESIGN §12): every check passed; `would_take` is the call that was not sent. */
+export interface ShadowStep {
+  status: "shadowed";
+  fly_app: string;
+  before_state: MachineSnapshot;
+  would_take: FlyAction;
+}
+
+export type ExecutorResult = (ExecutorStep | ShadowStep) & { executor_duration_ms: number };
 
 /** Who asks, and what the incident (if any) already says about the machine. */
 export interface FlyFixRequest {
@@ -79,6 +87,8 @@ export interface FlyExecutorDeps {
   limits: ExecutorLimits;
   /** Shown to whoever else looks at the lease (a deploy that has to wait). */
   lease_description: string;
+  /** `shadow`: stop after gate 5's checks, before the lease and the action (DESIGN §12). */
+  mode: "on" | "shadow";
 }
 
 /**
@@ -94,7 +104,7 @@ export async function executeFlyRestart(request: FlyFixRequest, deps: FlyExecuto
   return { ...step, executor_duration_ms: Date.now() - startedAt };
 }
 
-async function runFlyRestart(request: FlyFixRequest, deps: FlyExecutorDeps): Promise<ExecutorStep> {
+async function runFlyRestart(request: FlyFixRequest, deps: FlyExecutorDeps): Promise<ExecutorStep | ShadowStep> {
   const { client } = deps;
   const apps = searchOrder(request, deps.config);
   if (apps.kind === "unconfigured") {
@@ -107,6 +117,9 @@ async function runFlyRestart(request: FlyFixRequest, deps: FlyExecutorDeps): Pro
   const overBudget = await refuseOverBudget(deps.env, deps.config, request, deps.now);
   if (overBudget)
     return { status: "rejected", ...overBudget, ...(request.fly_app ? { fly_app: request.fly_app } : {}) };
+
+  // Shadow mode (DESIGN §12): gate 5's lookups run as `on` would, but the lease is the first write.
+  if (deps.mode === "shadow") return shadowFlyFix(client, apps.apps, request.target_id, deps.now);
 
   const lease = await leaseTarget(client, apps.apps, request.target_id, {
     ttl_seconds: leaseTtlSeconds(deps.limits),
@@ -193,6 +206,46 @@ async function actUnderLease(
     ...(verdict.last_error ? { error: verdict.last_error } : {}),
     lease_released: false,
   };
+}
+
+/**
+ * What `on` would do, without the lease: the machine found by reading it in each app in order
+ * (a 404 means another app), then the same plan the leased read would follow. A machine leased
+ * by a deploy cannot be seen without taking a lease, so shadow mode never reports `target_busy`.
+ */
+async function shadowFlyFix(
+  client: FlyClient,
+  apps: readonly string[],
+  targetId: string,
+  now: Date,
+): Promise<ExecutorStep | ShadowStep> {
+  for (const app of apps) {
+    const read = await client.getMachine(app, targetId);
+    if (!read.ok && read.error.kind === "not_found") continue;
+    if (!read.ok) return { status: "failed", fly_app: app, error: read.error };
+    const before = machineSnapshot(read.value);
+    const plan = planFlyFix(read.value, app, now);
+    switch (plan.kind) {
+      case "unreadable":
+        return {
+          status: "failed",
+          fly_app: app,
+          before_state: before,
+          error: { kind: "bad_response", message: `Fly answered for ${app}/${targetId} without a state` },
+        };
+      case "refuse":
+        return {
+          status: "rejected",
+          rejection_reason: plan.rejection_reason,
+          rejection_detail: plan.rejection_detail,
+          fly_app: app,
+          before_state: before,
+        };
+      case "act":
+        return { status: "shadowed", fly_app: app, before_state: before, would_take: plan.action };
+    }
+  }
+  return { status: "rejected", rejection_reason: "target_not_found", rejection_detail: { apps_checked: [...apps] } };
 }
 
 type SearchOrder = { kind: "apps"; apps: string[] } | { kind: "unconfigured"; fly_app: string; configured: string[] };

@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { AutofixAttemptDetails } from "./rows/autofix";
+import {
+  AutonomyCommandRefusedDetails,
+  AutonomyPausedDetails,
+  AutonomyResumedDetails,
+  ShadowLabeledDetails,
+} from "./rows/autonomy";
 import { EventReceivedDetails } from "./rows/events";
 import { ExportCompletedDetails } from "./rows/export";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
@@ -30,6 +36,10 @@ export const SEAM_DETAILS = {
   "operator.approval_refused": ApprovalRefusedDetails,
   "audit.export_completed": ExportCompletedDetails,
   "probe.event_received": EventReceivedDetails,
+  "autofix.shadow_labeled": ShadowLabeledDetails,
+  "operator.autonomy_paused": AutonomyPausedDetails,
+  "operator.autonomy_resumed": AutonomyResumedDetails,
+  "operator.autonomy_command_refused": AutonomyCommandRefusedDetails,
 } as const;
 
 export type Seam = keyof typeof SEAM_DETAILS;

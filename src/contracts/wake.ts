@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WakeEnvelope } from "./envelopes";
 import { ProbeName } from "./probes";
 
 /**
@@ -33,7 +34,7 @@ const WakeCommon = z.object({
   observed_at: z.iso.datetime({ offset: true }),
   consecutive_unhealthy: z.number().int().positive(),
   detail: z.record(z.string(), z.unknown()),
-  envelope: z.object({ enabled: z.boolean(), fix_name: z.string().nullable() }),
+  envelope: WakeEnvelope,
 });
 
 export const WakeMessageV1 = WakeCommon.extend({ v: z.literal(1) });

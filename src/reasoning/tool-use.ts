@@ -129,7 +129,7 @@ export function fixAttemptsFrom(calls: readonly ToolCallRecord[]): AutofixAttemp
     .map((parsed) => parsed.data);
 }
 
-/** An action reached the provider (a refusal sends nothing). */
+/** An action reached the provider (a refusal and a shadowed decision send nothing). */
 export function anyFixActionSent(attempts: readonly AutofixAttemptDetails[]): boolean {
-  return attempts.some((attempt) => attempt.status !== "rejected");
+  return attempts.some((attempt) => attempt.status !== "rejected" && attempt.status !== "shadowed");
 }

@@ -31,7 +31,15 @@ export function fixLine(attempt: AutofixAttemptDetails, markup: boolean): string
     }
     case "failed":
       return `${what}: failed (${attempt.error?.kind ?? "error"}${attempt.error?.message ? `: ${escapeMrkdwn(clip(attempt.error.message, 200))}` : ""})`;
+    case "shadowed":
+      return `${what}: *shadow mode held it back*: every check passed and Kora would have run ${wouldTake(attempt, c)}; nothing was changed`;
   }
+}
+
+/** The call a shadowed decision did not send, and the state it saw. */
+function wouldTake(attempt: AutofixAttemptDetails, c: (text: string) => string): string {
+  const state = attempt.before_state?.state;
+  return `${c(attempt.would_take ?? attempt.action_canonical ?? attempt.action)}${state ? ` (machine ${c(state)})` : ""}`;
 }
 
 /** A whole sentence with its emoji, for a DM that says what a decision led to. */
@@ -54,6 +62,8 @@ export function fixSentence(attempt: AutofixAttemptDetails): string {
       return `:no_entry: The fix was refused before anything changed: \`${attempt.rejection_reason ?? "rejected"}\`.`;
     case "failed":
       return `:x: Kora tried ${what}, but the call failed (${attempt.error?.kind ?? "error"}). It may or may not have reached the machine.`;
+    case "shadowed":
+      return `:ghost: Shadow mode held it back: Kora would have run ${wouldTake(attempt, code)}. Nothing was changed.`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
-import type { AutofixAttemptDetails, WakeMessage } from "../contracts";
+import type { AutofixAttemptDetails, AutonomyPause, WakeMessage } from "../contracts";
 import { fixLine } from "./fix-text";
 import { clip, code, context, escapeMrkdwn, header, section } from "./mrkdwn";
 
@@ -20,6 +20,8 @@ export interface InvestigationDmFacts {
   summary: string;
   fix_attempts: AutofixAttemptDetails[];
   fix_budgets: FixBudget[];
+  /** The operator's pause when the DM was built: the footer says so (DESIGN §12). */
+  autonomy?: AutonomyPause;
 }
 
 export interface InvestigationDm {
@@ -52,6 +54,7 @@ export function buildInvestigationDm(
         facts.engine.kind === "model"
           ? `model ${code(facts.engine.model)} (${facts.engine.tier})`
           : `engine unavailable: ${code(facts.engine.reason)}`,
+        ...(facts.autonomy?.paused ? [pausedFooter(facts.autonomy)] : []),
       ].join(" · "),
     ),
   ];
@@ -61,6 +64,10 @@ export function buildInvestigationDm(
     3_000,
   );
   return { text, blocks, left_to_decide: left };
+}
+
+function pausedFooter(pause: Extract<AutonomyPause, { paused: true }>): string {
+  return `:double_vertical_bar: autonomy paused by ${code(pause.paused_by)} since ${pause.paused_at}: Kora fixes nothing on its own (${code("/kora resume")} to undo)`;
 }
 
 function seen(wake: WakeMessage): string {
@@ -111,8 +118,12 @@ export function whatIsLeft(facts: InvestigationDmFacts): string {
       }
     case "failed":
       return `The fix on ${target} failed (${attempt.error?.kind ?? "error"}): look at it by hand.`;
+    case "shadowed":
+      return `Kora would have run ${attempt.would_take ?? "the fix"} on ${target}, but shadow mode held it back: decide whether to restart it yourself.`;
     case "rejected":
       switch (attempt.rejection_reason) {
+        case "autonomy_paused":
+          return `Autonomy is paused (by ${String(attempt.rejection_detail?.paused_by ?? "the operator")}), so Kora did not act: decide whether to restart ${target} yourself.`;
         case "envelope_disabled":
           return `Decide whether to restart ${target}: do it yourself, or enable ${String(attempt.rejection_detail?.enable_env ?? "its envelope")} so Kora may.`;
         case "restart_budget_exhausted":

@@ -1,6 +1,7 @@
 import { approvalBlocksForAttempts } from "../approvals";
 import { recordAudit } from "../audit/record";
 import { restartsLeftThisHour } from "../autofix";
+import { readAutonomyPause } from "../autonomy";
 import type { Config, KoraEnv } from "../config";
 import { chooseEngine, readSpendToday, ZERO_USAGE, type EngineChoice } from "../reasoning";
 import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning";
@@ -98,6 +99,7 @@ async function investigateClaimed(
       summary: outcome?.summary ?? "",
       fix_attempts: attempts,
       fix_budgets: await fixBudgets(env, config, wake, attempts, now()),
+      autonomy: await readAutonomyPause(env.DB),
     },
     { extra_blocks: approvalBlocks },
   );

@@ -15,7 +15,8 @@ export const MachineSnapshot = z.object({
 });
 export type MachineSnapshot = z.infer<typeof MachineSnapshot>;
 
-export const AutofixStatus = z.enum(["attempted", "rejected", "failed"]);
+/** `shadowed`: shadow mode (DESIGN §12): every gate passed and nothing was sent; `would_take` names the call. */
+export const AutofixStatus = z.enum(["attempted", "rejected", "failed", "shadowed"]);
 export type AutofixStatus = z.infer<typeof AutofixStatus>;
 
 /**
@@ -33,6 +34,7 @@ export type AutofixStatus = z.infer<typeof AutofixStatus>;
 export const GATE_OF_REJECTION = {
   unknown_probe: 1,
   envelope_disabled: 2,
+  autonomy_paused: 2,
   action_not_allowed: 3,
   invalid_target_id: 4,
   target_outside_incident: 5,
@@ -72,6 +74,7 @@ export const AutofixAttemptDetails = z.object({
   rejection_reason: RejectionReason.optional(),
   rejection_detail: z.record(z.string(), z.unknown()).optional(),
   action_taken: FixAction.optional(),
+  would_take: FixAction.optional(),
   action_canonical: z.string().optional(),
   fly_app: z.string().optional(),
   before_state: MachineSnapshot.optional(),

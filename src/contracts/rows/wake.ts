@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DmStatus } from "../dm";
+import { WakeEnvelope } from "../envelopes";
 import { ProbeName } from "../probes";
 
 /**
@@ -16,7 +17,7 @@ export const WakeRequestedDetails = z.object({
   consecutive_unhealthy: z.number().int(),
   /** The probe's whole detail (the queue message carries a compacted copy). */
   detail: z.record(z.string(), z.unknown()),
-  envelope: z.object({ enabled: z.boolean(), fix_name: z.string().nullable() }),
+  envelope: WakeEnvelope,
 });
 export type WakeRequestedDetails = z.infer<typeof WakeRequestedDetails>;
 

@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import { CONSOLE_CSS } from "./styles";
 
-export type NavKey = "incidents" | "investigations" | "status" | "exports" | "none";
+export type NavKey = "incidents" | "investigations" | "status" | "autonomy" | "exports" | "none";
 
 /** Every console page: readable on a phone, no scripts, nothing loaded from elsewhere. */
 export function Layout(props: { title: string; nav: NavKey; children: Child; signedIn?: boolean }) {
@@ -30,6 +30,9 @@ export function Layout(props: { title: string; nav: NavKey; children: Child; sig
                 </a>
                 <a href="/status" aria-current={current("status")}>
                   Status
+                </a>
+                <a href="/autonomy" aria-current={current("autonomy")}>
+                  Autonomy
                 </a>
                 <a href="/exports" aria-current={current("exports")}>
                   Exports

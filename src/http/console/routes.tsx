@@ -19,6 +19,7 @@ import { exportDateParam } from "../export-routes";
 import { readIncident, readIncidentPage } from "../incident-reads";
 import { CallerSessionId } from "../session-routes";
 import { endSession, operatorTokenOr503, requireConsoleSession, safeNext, startSession } from "./auth";
+import { changeFromConsole, showAutonomyPage } from "./autonomy-handlers";
 import { EXPORT_FILE_KEY, listExportedDays, readDayManifest } from "./exports-data";
 import { ExportsPage } from "./exports-page";
 import { IncidentPage } from "./incident-page";
@@ -206,6 +207,10 @@ consoleRoutes.get("/exports/file", ...guarded, async (c) => {
   headers.set("X-Content-Type-Options", "nosniff");
   return new Response(object.body, { headers });
 });
+
+consoleRoutes.get("/autonomy", ...guarded, showAutonomyPage);
+consoleRoutes.post("/autonomy/pause", ...guarded, sameOrigin, smallForm, (c) => changeFromConsole(c, true));
+consoleRoutes.post("/autonomy/resume", ...guarded, sameOrigin, smallForm, (c) => changeFromConsole(c, false));
 
 function describeError(error: Error): [ContentfulStatusCode, string] {
   if (error instanceof HttpError) return [error.status, error.message];

@@ -1,3 +1,4 @@
+import { labelShadowDecisions } from "../../autonomy";
 import type { Config, KoraEnv } from "../../config";
 import type { ProbeResult, WakeMessage } from "../../contracts";
 import { claimCycle, completeCycleStatement, type CycleClaim } from "./claim";
@@ -68,6 +69,7 @@ export async function runProbeCycle(
     completeCycleStatement(env.DB, scheduledTime, new Date()),
     ...pruneStatements(env.DB, now),
   ]);
+  await labelShadowDecisions(env, config, results, now);
 
   const wakes = sendFailure === undefined ? plan.wakes.map((wake) => wake.message) : [];
   logCycle({

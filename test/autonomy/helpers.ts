@@ -203,7 +203,11 @@ export const FAST_LIMITS = {
   checks_poll_ms: 50,
 };
 
-/** What a tool call hands `attemptProbeAutofix`: the Fly envelope in `mode`, read from these vars. */
+/**
+ * What a tool call hands `attemptProbeAutofix`: the Fly envelope in `mode`, read from these vars.
+ * An MCP caller by default: it is bound to no incident, so any machine of the configured apps is
+ * in scope (the reasoning loop's incident scope has its own tests).
+ */
 export function fixContext(
   vars: KoraEnv,
   options: { source?: AuditSource; approval?: AutofixContext["approval"] } = {},
@@ -211,8 +215,8 @@ export function fixContext(
   return {
     env: vars,
     config: parseConfig(vars),
-    caller_session_id: `wake:${crypto.randomUUID()}`,
-    source: options.source ?? "reasoning",
+    caller_session_id: `mcp:autonomy-tests:${crypto.randomUUID()}`,
+    source: options.source ?? "mcp",
     now: () => new Date(),
     limits: FAST_LIMITS,
     ...(options.approval ? { approval: options.approval } : {}),

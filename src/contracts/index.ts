@@ -13,6 +13,7 @@ export * from "./wake";
 export * from "./zod-error";
 export * from "./rows/autofix";
 export * from "./rows/export";
+export * from "./rows/incident";
 export * from "./rows/operator";
 export * from "./rows/tools";
 export * from "./rows/wake";

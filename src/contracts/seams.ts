@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AutofixAttemptDetails } from "./rows/autofix";
 import { ExportCompletedDetails } from "./rows/export";
+import { IncidentEscalatedDetails, IncidentResolvedDetails } from "./rows/incident";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
 import { EmailSentDetails, ToolCallDeniedDetails } from "./rows/tools";
 import {
@@ -28,6 +29,8 @@ export const SEAM_DETAILS = {
   "operator.fix_dismissed": FixDismissedDetails,
   "operator.approval_refused": ApprovalRefusedDetails,
   "audit.export_completed": ExportCompletedDetails,
+  "probe.incident_escalated": IncidentEscalatedDetails,
+  "probe.incident_resolved": IncidentResolvedDetails,
 } as const;
 
 export type Seam = keyof typeof SEAM_DETAILS;

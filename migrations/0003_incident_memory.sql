@@ -12,8 +12,10 @@ ALTER TABLE probe_state ADD COLUMN status_since TEXT;
 -- it, a healthy one does): where an incident's `first_unhealthy_at` comes from, and how a
 -- re-failure is told from a machine that never came back (it began after the last wake).
 ALTER TABLE probe_state ADD COLUMN unhealthy_since TEXT;
--- The incident the target last belonged to (`incidents.id`).
+-- The incident the target last belonged to (`incidents.id`), and the kind of its last wake: a
+-- cycle re-run after a crash re-sends the wake it had claimed for that minute, same id and kind.
 ALTER TABLE probe_state ADD COLUMN incident_id TEXT;
+ALTER TABLE probe_state ADD COLUMN last_wake_kind TEXT;
 
 -- History is `probe_transitions` now; nothing writes one row per target per minute any more.
 DROP TABLE probe_results;

@@ -71,7 +71,10 @@ export async function getTargetStatus(
   return row ? ProbeStatusRow.parse(row) : null;
 }
 
-/** Recent results of one target, newest first (at most `limit`, capped at 500). */
+/**
+ * Recent status changes of one target, newest first (at most `limit`, capped at 500). History is
+ * kept as transitions (migration 0003): each row is the cycle that saw the status change.
+ */
 export async function getProbeHistory(
   db: D1Database,
   probe: ProbeName,
@@ -80,8 +83,9 @@ export async function getProbeHistory(
 ): Promise<ProbeHistoryRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT scheduled_time, probe, target, status, detail, observed_at FROM probe_results
-       WHERE probe = ?1 AND target = ?2 ORDER BY seq DESC LIMIT ?3`,
+      `SELECT CAST(strftime('%s', at) AS INTEGER) * 1000 AS scheduled_time, probe, target, to_status AS status,
+         detail, at AS observed_at
+       FROM probe_transitions WHERE probe = ?1 AND target = ?2 ORDER BY at DESC LIMIT ?3`,
     )
     .bind(probe, target, Math.min(Math.max(1, limit), 500))
     .all();

@@ -10,6 +10,7 @@ const LAYERS = [
   ["contracts"],
   ["outbound", "audit"],
   ["fly", "slack"],
+  ["incidents"],
   ["export", "probes", "autofix"],
   ["approvals", "tools"],
   ["reasoning", "mcp"],
@@ -17,7 +18,7 @@ const LAYERS = [
   ["http", "cron.ts", "queue.ts"],
   ["index.ts"],
 ];
-const CAPABILITIES = ["approvals", "autofix", "export", "mcp", "probes", "reasoning", "tools", "wake"];
+const CAPABILITIES = ["approvals", "autofix", "export", "incidents", "mcp", "probes", "reasoning", "tools", "wake"];
 const ENTRY_POINTS = [...LAYERS.at(-2), ...LAYERS.at(-1)];
 
 const folderPattern = (name) => (name.endsWith(".ts") ? `^src/${name.replace(".", "\\.")}$` : `^src/${name}/`);

@@ -1,4 +1,5 @@
 /** The public entry of incidents/: what other folders may import. Everything else here is internal. */
+export { escalate, type Escalation, mayEscalate } from "./escalate";
 export { readIncidentFixes, type IncidentFixRow } from "./fixes";
 export { type Incident, incidentIdOf, isActive, type IncidentStatus } from "./model";
 export { resolveIncident, type Resolution } from "./resolve";

@@ -29,7 +29,10 @@ export const IncidentRow = z.object({
   root_dm_channel: z.string().nullable(),
   root_dm_ts: z.string().nullable(),
   fixes: z.number().int().nonnegative(),
-  operator_asked: z.number().int().transform((value) => value !== 0),
+  operator_asked: z
+    .number()
+    .int()
+    .transform((value) => value !== 0),
   updated_at: z.string(),
 });
 export type IncidentRow = z.infer<typeof IncidentRow>;

@@ -88,7 +88,10 @@ async function tellOperator(
   reply: boolean,
 ): Promise<void> {
   const wall = new Date();
-  const root = incident.root_dm_channel && incident.root_dm_ts ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts } : null;
+  const root =
+    incident.root_dm_channel && incident.root_dm_ts
+      ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
+      : null;
   if (root) {
     const original = await findDeliveredDm(env.DB, root.channel, root.ts);
     if (original) {

@@ -1,6 +1,16 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
 import type { FollowUpFacts } from "./incident-facts";
-import { clip, code, collapseLines, context, escapeMrkdwn, formatClock, formatDuration, header, section } from "./mrkdwn";
+import {
+  clip,
+  code,
+  collapseLines,
+  context,
+  escapeMrkdwn,
+  formatClock,
+  formatDuration,
+  header,
+  section,
+} from "./mrkdwn";
 
 /**
  * The follow-ups of an incident (DESIGN §11): a re-failure and a flapping target. Neither runs
@@ -51,7 +61,10 @@ function budgetLine(facts: FollowUpFacts, markup: boolean): string {
  * fixes so far and the budget left. Kora does not try again on its own; `extra_blocks` carry the
  * Approve button for one more try.
  */
-export function buildRefailureDm(facts: FollowUpFacts, options: { extra_blocks?: AnyMessageBlock[] } = {}): IncidentMessage {
+export function buildRefailureDm(
+  facts: FollowUpFacts,
+  options: { extra_blocks?: AnyMessageBlock[] } = {},
+): IncidentMessage {
   const names = escapeMrkdwn(targetNames(facts));
   const since = escapeMrkdwn(sinceLastFix(facts));
   const reopened = facts.reopened ? " The incident had been marked resolved; it is open again." : "";

@@ -102,7 +102,8 @@ function seen(wake: WakeMessage): string {
 
 function tried(facts: InvestigationDmFacts): string {
   const lines = facts.fix_attempts.map((attempt) => `• ${fixLine(attempt, true)}`);
-  const attempts = lines.length > 0 ? collapseLines(lines, LIST_BUDGET, "more fixes") : "Nothing: no fix was attempted.";
+  const attempts =
+    lines.length > 0 ? collapseLines(lines, LIST_BUDGET, "more fixes") : "Nothing: no fix was attempted.";
   const budgets = facts.fix_budgets.map((b) => `${code(b.target_id)} ${b.left} of ${b.max}`);
   if (budgets.length === 0) return attempts;
   if (budgets.length === 1) {
@@ -142,7 +143,10 @@ function whatIsLeftOfStorm(facts: InvestigationDmFacts): string {
     const one = { ...facts, wake: { ...facts.wake, target: open[0].target }, fix_attempts: attempt ? [attempt] : [] };
     return `${facts.wake.targets.length - 1} of ${facts.wake.targets.length} are running again. ${whatIsLeftOfOne(one)}`;
   }
-  const named = open.slice(0, 5).map((t) => t.target).join(", ");
+  const named = open
+    .slice(0, 5)
+    .map((t) => t.target)
+    .join(", ");
   const more = open.length > 5 ? ` and ${open.length - 5} more` : "";
   return (
     `${open.length} of ${facts.wake.targets.length} targets are still down (${named}${more}): ` +

@@ -33,7 +33,10 @@ const isApprovalBlock = (block: { block_id?: string }) => block.block_id?.starts
  * The root DM with the resolution on top and any approval buttons removed. An edit does not
  * notify, which is what a good ending should do.
  */
-export function withResolution(original: { text: string; blocks: AnyMessageBlock[] }, facts: ResolutionFacts): IncidentMessage {
+export function withResolution(
+  original: { text: string; blocks: AnyMessageBlock[] },
+  facts: ResolutionFacts,
+): IncidentMessage {
   const banner = section(`:white_check_mark: ${sentence(facts, true)}`);
   const kept = original.blocks.filter((block) => !isApprovalBlock(block)).slice(0, 49);
   return { text: clip(`${sentence(facts, false)}\n\n${original.text}`, 3_000), blocks: [banner, ...kept] };
@@ -41,7 +44,14 @@ export function withResolution(original: { text: string; blocks: AnyMessageBlock
 
 /** The thread reply when the operator had been asked to act, or it had escalated: it is over. */
 export function buildResolutionReply(facts: ResolutionFacts): IncidentMessage {
-  const list = facts.targets.length > 1 ? `\n${collapseLines(facts.targets.map((t) => `• ${code(t)}`), 1_500, "more targets")}` : "";
+  const list =
+    facts.targets.length > 1
+      ? `\n${collapseLines(
+          facts.targets.map((t) => `• ${code(t)}`),
+          1_500,
+          "more targets",
+        )}`
+      : "";
   return {
     text: clip(sentence(facts, false), 3_000),
     blocks: [

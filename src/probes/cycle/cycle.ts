@@ -103,7 +103,12 @@ export async function runProbeCycle(
     claim,
     counts: countByStatus(results),
     written: changed.length,
-    wakes: wakes.sent.map((wake) => ({ wake_id: wake.wake_id, kind: wake.kind, probe: wake.probe, targets: wake.targets.length })),
+    wakes: wakes.sent.map((wake) => ({
+      wake_id: wake.wake_id,
+      kind: wake.kind,
+      probe: wake.probe,
+      targets: wake.targets.length,
+    })),
     ...(resolved.length > 0 ? { resolved } : {}),
     held: plan.held,
     ...(wakes.failed > 0 ? { wake_send_failed: wakes.failed } : {}),
@@ -126,13 +131,19 @@ async function planFromD1(
   const [memory, incidents] = await Promise.all([loadTargetMemory(db), loadActiveIncidents(db)]);
   const steps = stepTargets(results, memory, now);
   const concerned = steps.filter(
-    (step) => step.next.state.status === "unhealthy" && (turnedUnhealthy(step) || step.next.state.consecutive_unhealthy >= settings.wakeAfterCycles),
+    (step) =>
+      step.next.state.status === "unhealthy" &&
+      (turnedUnhealthy(step) || step.next.state.consecutive_unhealthy >= settings.wakeAfterCycles),
   );
   const wakeIds = [...memory.values()].flatMap((m) => (m.last_wake_id ? [m.last_wake_id] : []));
   const flapSince = new Date(now.getTime() - settings.flapWindowMinutes * 60_000);
   const [investigations, changes, resolved] = await Promise.all([
     loadInvestigationStatuses(db, wakeIds),
-    loadRecentChanges(db, concerned.filter(turnedUnhealthy).map((step) => step.result), flapSince),
+    loadRecentChanges(
+      db,
+      concerned.filter(turnedUnhealthy).map((step) => step.result),
+      flapSince,
+    ),
     // A concerned target's incident that is no longer open may be re-opened by a re-failure.
     Promise.all(
       [...new Set(concerned.flatMap((step) => step.previous?.incident_id ?? []))]
@@ -168,7 +179,8 @@ async function sendWakes(
           first_unhealthy_at: firstUnhealthy(wake, now),
           targets: wake.members.map((member) => ({
             target: member.result.target,
-            fly_app: typeof member.result.detail.app === "string" && wake.probe === "fly" ? member.result.detail.app : null,
+            fly_app:
+              typeof member.result.detail.app === "string" && wake.probe === "fly" ? member.result.detail.app : null,
           })),
         }),
       ),

@@ -48,10 +48,10 @@ const MemoryRow = z.object({
 export const memoryKey = (probe: string, target: string) => `${probe}\u0000${target}`;
 
 /** Every target's memory, keyed by `memoryKey`. Targets are tens to a few hundred rows. */
-export async function loadTargetMemory(db: D1Database): Promise<Map<string, TargetMemory & { probe: string; target: string }>> {
-  const { results } = await db
-    .prepare(`SELECT ${Object.keys(MemoryRow.shape).join(", ")} FROM probe_state`)
-    .all();
+export async function loadTargetMemory(
+  db: D1Database,
+): Promise<Map<string, TargetMemory & { probe: string; target: string }>> {
+  const { results } = await db.prepare(`SELECT ${Object.keys(MemoryRow.shape).join(", ")} FROM probe_state`).all();
   const memory = new Map<string, TargetMemory & { probe: string; target: string }>();
   for (const row of z.array(MemoryRow).parse(results)) memory.set(memoryKey(row.probe, row.target), row);
   return memory;

@@ -14,7 +14,7 @@ import {
   withinCooldown,
 } from "../../incidents";
 import { memoryKey, nextTargetState, type NextState, type TargetMemory } from "./memory";
-import { wakeIdFor } from "./wakes";
+import { wakeIdFor } from "./wake-id";
 
 /**
  * A wake that nobody has finished with blocks the next one, but not forever: if the consumer
@@ -75,12 +75,7 @@ export function completeProbes(results: ProbeResult[]): Set<ProbeName> {
 }
 
 export type HoldReason =
-  | "not_unhealthy"
-  | "below_threshold"
-  | "investigation_open"
-  | "incident_open"
-  | "already_escalated"
-  | "cooling_down";
+  "not_unhealthy" | "below_threshold" | "investigation_open" | "incident_open" | "already_escalated" | "cooling_down";
 
 export type Verdict =
   | { act: "hold"; reason: HoldReason }
@@ -198,7 +193,8 @@ export async function planCycle(input: {
       kind: verdict.kind,
       probe: step.result.probe,
       incident_id: verdict.act === "open" ? "" : verdict.incident_id,
-      opens: verdict.act === "open" || (verdict.act === "resend" && verdict.incident_id === incidentIdOf(verdict.wake_id)),
+      opens:
+        verdict.act === "open" || (verdict.act === "resend" && verdict.incident_id === incidentIdOf(verdict.wake_id)),
       members: [],
       ...(verdict.act === "resend" ? { wake_id: verdict.wake_id } : {}),
     };
@@ -212,9 +208,18 @@ export async function planCycle(input: {
     for (let chunk = 0; chunk * MAX_TARGETS_PER_WAKE < group.members.length; chunk++) {
       const members = group.members.slice(chunk * MAX_TARGETS_PER_WAKE, (chunk + 1) * MAX_TARGETS_PER_WAKE);
       const wakeId =
-        chunk === 0 && group.wake_id ? group.wake_id : await wakeIdFor(input.scheduledTime, group.probe, `${group.key}:${chunk}`);
+        chunk === 0 && group.wake_id
+          ? group.wake_id
+          : await wakeIdFor(input.scheduledTime, group.probe, `${group.key}:${chunk}`);
       const incidentId = group.opens ? incidentIdOf(wakeId) : group.incident_id;
-      wakes.push({ wake_id: wakeId, kind: group.kind, probe: group.probe, incident_id: incidentId, opens: group.opens, members });
+      wakes.push({
+        wake_id: wakeId,
+        kind: group.kind,
+        probe: group.probe,
+        incident_id: incidentId,
+        opens: group.opens,
+        members,
+      });
     }
   }
   return { steps, wakes, resolutions: planResolutions(input), gone: goneTargets(input), held };
@@ -231,7 +236,9 @@ function groupKey(probe: ProbeName, verdict: Exclude<Verdict, { act: "hold" }>):
     case "follow_up":
       return `${verdict.incident_id}:${verdict.kind}`;
     case "resend":
-      return verdict.incident_id === incidentIdOf(verdict.wake_id) ? `open:${verdict.kind}` : `${verdict.incident_id}:${verdict.kind}`;
+      return verdict.incident_id === incidentIdOf(verdict.wake_id)
+        ? `open:${verdict.kind}`
+        : `${verdict.incident_id}:${verdict.kind}`;
   }
 }
 
@@ -258,7 +265,10 @@ function planResolutions(input: {
     const health = incident.targets.map((target): TargetHealth => {
       const key = memoryKey(incident.probe, target.target);
       const memory = input.memory.get(key);
-      if (memory && isWakeOpen(memory, memory.last_wake_id ? ctx.investigations.get(memory.last_wake_id) : undefined, ctx.now)) {
+      if (
+        memory &&
+        isWakeOpen(memory, memory.last_wake_id ? ctx.investigations.get(memory.last_wake_id) : undefined, ctx.now)
+      ) {
         investigationOpen = true;
       }
       const step = byKey.get(key);

@@ -45,7 +45,14 @@ export function saveTargetStatement(
 /** One status change; keyed on (probe, target, at), so a re-fired minute writes it once. */
 export function saveTransitionStatement(
   db: D1Database,
-  transition: { probe: ProbeName; target: string; at: string; from_status: string | null; to_status: string; detail: unknown },
+  transition: {
+    probe: ProbeName;
+    target: string;
+    at: string;
+    from_status: string | null;
+    to_status: string;
+    detail: unknown;
+  },
 ): D1PreparedStatement {
   return db
     .prepare(

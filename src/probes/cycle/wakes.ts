@@ -1,18 +1,7 @@
 import { recordAudit } from "../../audit/record";
 import type { KoraEnv } from "../../config";
-import { type EnvelopeEnv, type ProbeName, sha256Hex, wakeEnvelope, WakeMessage, WakeMessageV2 } from "../../contracts";
+import { type EnvelopeEnv, type ProbeName, wakeEnvelope, WakeMessage, WakeMessageV2 } from "../../contracts";
 import type { PlannedWake } from "./plan";
-
-/**
- * The wake id is derived from the cycle and the wake's group, not drawn at random: a cycle that
- * runs again after a crash sends the same id, which the consumer's claim turns into a no-op and
- * the audit row's idempotency key into nothing new. Formatted as an RFC 9562 version-8 UUID.
- */
-export async function wakeIdFor(scheduledTime: number, probe: ProbeName, group: string): Promise<string> {
-  const hex = await sha256Hex(`kora-wake\u0000${scheduledTime}\u0000${probe}\u0000${group}`);
-  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
  * A queue message carries a summary of each detail; the full detail stays in D1 and the audit
@@ -23,7 +12,10 @@ const MESSAGE_DETAIL_BUDGET = 1_500;
 const STORM_DETAIL_BUDGET = 60_000;
 const FIELD_BUDGET = 300;
 
-export function compactDetail(detail: Record<string, unknown>, budget = MESSAGE_DETAIL_BUDGET): Record<string, unknown> {
+export function compactDetail(
+  detail: Record<string, unknown>,
+  budget = MESSAGE_DETAIL_BUDGET,
+): Record<string, unknown> {
   if (JSON.stringify(detail).length <= budget) return detail;
   const trimmed: Record<string, unknown> = { truncated: true };
   for (const [key, value] of Object.entries(detail)) {

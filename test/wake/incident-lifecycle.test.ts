@@ -145,26 +145,30 @@ describe("a machine that crashes again after Kora's fix", () => {
 });
 
 describe("a machine Kora could not fix", () => {
-  it("in a crash loop, escalates with fix_not_recovered and then stays quiet while it stays down", { timeout: 60_000 }, async () => {
-    const kora = await startIncidentWorld(ENVELOPE_ON);
-    await world.fly.machines([{ app: "kora-web", id: MACHINE, start_outcome: "stopped" }]);
-    await world.fly.crash(MACHINE);
-    await kora.cycle(0, 1);
-    const [wake] = await kora.deliverNew();
-    const session = wake?.caller_session_id ?? "";
+  it(
+    "in a crash loop, escalates with fix_not_recovered and then stays quiet while it stays down",
+    { timeout: 60_000 },
+    async () => {
+      const kora = await startIncidentWorld(ENVELOPE_ON);
+      await world.fly.machines([{ app: "kora-web", id: MACHINE, start_outcome: "stopped" }]);
+      await world.fly.crash(MACHINE);
+      await kora.cycle(0, 1);
+      const [wake] = await kora.deliverNew();
+      const session = wake?.caller_session_id ?? "";
 
-    const [fix] = await seamRows(session, "tool.probe_autofix_attempted");
-    expect(fix).toMatchObject({ status: "attempted", outcome: "not_recovered" });
-    expect(await seamRows(session, "probe.incident_escalated")).toEqual([
-      expect.objectContaining({ reason: "fix_not_recovered", targets: [MACHINE], dm_status: null }),
-    ]);
-    expect(await incidentRow(session)).toMatchObject({ status: "escalated", escalation_reason: "fix_not_recovered" });
-    expect(textOf((await posts())[0])).toContain("did not come back");
+      const [fix] = await seamRows(session, "tool.probe_autofix_attempted");
+      expect(fix).toMatchObject({ status: "attempted", outcome: "not_recovered" });
+      expect(await seamRows(session, "probe.incident_escalated")).toEqual([
+        expect.objectContaining({ reason: "fix_not_recovered", targets: [MACHINE], dm_status: null }),
+      ]);
+      expect(await incidentRow(session)).toMatchObject({ status: "escalated", escalation_reason: "fix_not_recovered" });
+      expect(textOf((await posts())[0])).toContain("did not come back");
 
-    await kora.cycle(2, 3, 4, 5);
-    expect(await kora.deliverNew()).toEqual([]);
-    expect(await posts()).toHaveLength(1);
-  });
+      await kora.cycle(2, 3, 4, 5);
+      expect(await kora.deliverNew()).toEqual([]);
+      expect(await posts()).toHaveLength(1);
+    },
+  );
 
   it("with its envelope off, recovered on its own: resolved as self, the root edited without its buttons, one thread reply", async () => {
     const kora = await startIncidentWorld();

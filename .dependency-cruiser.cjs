@@ -12,13 +12,24 @@ const LAYERS = [
   ["fly", "slack"],
   ["incidents"],
   ["export", "probes", "autofix"],
-  ["approvals", "tools"],
+  ["approvals", "tools", "events"],
   ["reasoning", "mcp"],
   ["wake"],
   ["http", "cron.ts", "queue.ts"],
   ["index.ts"],
 ];
-const CAPABILITIES = ["approvals", "autofix", "export", "incidents", "mcp", "probes", "reasoning", "tools", "wake"];
+const CAPABILITIES = [
+  "approvals",
+  "autofix",
+  "events",
+  "export",
+  "incidents",
+  "mcp",
+  "probes",
+  "reasoning",
+  "tools",
+  "wake",
+];
 const ENTRY_POINTS = [...LAYERS.at(-2), ...LAYERS.at(-1)];
 
 const folderPattern = (name) => (name.endsWith(".ts") ? `^src/${name.replace(".", "\\.")}$` : `^src/${name}/`);

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeWorldBindings } from "../test/fakes/bindings.ts";
-import { DEMO_VARS, seedDemoWorld } from "../test/fakes/seed.ts";
+import { DEMO_DOPPLER_TOKEN, DEMO_VARS, seedDemoWorld } from "../test/fakes/seed.ts";
 import { startFakeWorld } from "../test/fakes/world.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -32,7 +32,7 @@ export async function startLocalStack(options = {}) {
     KORA_SUPABASE_ACCESS_TOKEN: "sbp_fake_local_token",
     KORA_VERCEL_TOKEN: "fake-vercel-token-local",
     KORA_SENTRY_AUTH_TOKEN: "fake-sentry-token-local",
-    KORA_DOPPLER_TOKEN: "dp.st.fake_local_token",
+    KORA_DOPPLER_TOKEN: DEMO_DOPPLER_TOKEN,
     KORA_SLACK_BOT_TOKEN: "xoxb-local",
     KORA_SLACK_SIGNING_SECRET: "fake-signing-secret-local",
     KORA_SLACK_OPERATOR_USER_ID: "U0OPERATOR",

@@ -17,6 +17,8 @@ export const SECRET_NAMES = [
   "KORA_SLACK_SIGNING_SECRET",
   "KORA_OPERATOR_TOKEN",
   "KORA_MCP_CALLERS",
+  "KORA_SENTRY_WEBHOOK_SECRET",
+  "KORA_VERCEL_WEBHOOK_SECRET",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
@@ -86,6 +88,9 @@ export const Config = z.object({
   KORA_SLACK_SIGNING_SECRET: optionalString,
   KORA_OPERATOR_TOKEN: optionalString,
   KORA_MCP_CALLERS: mcpCallers,
+  /** Unset → that webhook route answers 503 (DESIGN §13). */
+  KORA_SENTRY_WEBHOOK_SECRET: optionalString,
+  KORA_VERCEL_WEBHOOK_SECRET: optionalString,
 
   KORA_FLY_APP_NAME: optionalString,
   KORA_FLY_STAGING_APP_NAME: optionalString,

@@ -61,11 +61,14 @@ export const world = {
     deploy: (projectId: string, state: VercelState) => world.control("vercel/deploy", { projectId, state }),
   },
   sentry: {
+    /** Creates or updates a project; returns its numeric id. */
     project: (org: string, project: string, errorsPerMinute: number) =>
-      world.control("sentry/project", { org, project, errors_per_minute: errorsPerMinute }),
+      world.control<{ id: string }>("sentry/project", { org, project, errors_per_minute: errorsPerMinute }),
   },
   doppler: {
-    config: (project: string, config: string) => world.control("doppler/config", { project, config }),
+    /** Creates a config, issuing the service tokens given on it. */
+    config: (project: string, config: string, serviceTokens: string[] = []) =>
+      world.control("doppler/config", { project, config, service_tokens: serviceTokens }),
     remove: (project: string, config: string) => world.control("doppler/delete", { project, config }),
   },
   contracts: {

@@ -12,6 +12,7 @@ export * from "./tool-context";
 export * from "./wake";
 export * from "./zod-error";
 export * from "./rows/autofix";
+export * from "./rows/events";
 export * from "./rows/export";
 export * from "./rows/incident";
 export * from "./rows/operator";

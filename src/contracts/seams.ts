@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AutofixAttemptDetails } from "./rows/autofix";
+import { EventReceivedDetails } from "./rows/events";
 import { ExportCompletedDetails } from "./rows/export";
 import { IncidentEscalatedDetails, IncidentResolvedDetails } from "./rows/incident";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
@@ -29,6 +30,7 @@ export const SEAM_DETAILS = {
   "operator.fix_dismissed": FixDismissedDetails,
   "operator.approval_refused": ApprovalRefusedDetails,
   "audit.export_completed": ExportCompletedDetails,
+  "probe.event_received": EventReceivedDetails,
   "probe.incident_escalated": IncidentEscalatedDetails,
   "probe.incident_resolved": IncidentResolvedDetails,
 } as const;

@@ -8,6 +8,7 @@ import { exportRoutes } from "./export-routes";
 import { investigationRoutes } from "./investigation-routes";
 import { sessionRoutes } from "./session-routes";
 import { slackInteractionRoutes } from "./slack-interactions";
+import { webhookRoutes } from "./webhook-routes";
 import { HttpError, renderError } from "./errors";
 import { requireOperator } from "./operator-auth";
 import { mcpRoutes } from "./mcp-routes";
@@ -33,6 +34,9 @@ app.route("/mcp", mcpRoutes);
 
 // Slack signs its requests (KORA_SLACK_SIGNING_SECRET); the operator token does not apply here.
 app.route("/slack/interactions", slackInteractionRoutes);
+
+// Providers sign their events (KORA_SENTRY_WEBHOOK_SECRET, KORA_VERCEL_WEBHOOK_SECRET).
+app.route("/webhooks", webhookRoutes);
 
 const api = new Hono<AppEnv>();
 api.use("*", requireOperator);

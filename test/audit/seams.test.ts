@@ -103,6 +103,15 @@ const EXAMPLES: { [S in Seam]: SeamDetails<S> } = {
     message_ts: decision.message_ts,
     action_ts: decision.action_ts,
   },
+  "probe.event_received": {
+    provider: "sentry",
+    event_key: "event_alert:e48f0d2c:Too many errors",
+    kind: "event_alert.triggered",
+    probe: "sentry",
+    target: "acme/web",
+    hint: true,
+    summary: "issue alert Too many errors fired for web",
+  },
   "audit.export_completed": {
     date: "2026-11-05",
     manifest_key: "audit/dt=2026-11-05/manifest.json",

@@ -761,6 +761,10 @@ function minimalInstance(schema: Schema, document: SpecDocument, depth: number):
     case "array":
       return resolved.items ? [minimalInstance(resolved.items as Schema, document, depth + 1)] : [];
     case "string":
+      // A formatted string has no empty form: the least value of its format instead.
+      if (typeof resolved.format === "string" && resolved.format in LEAST_FORMATTED) {
+        return LEAST_FORMATTED[resolved.format];
+      }
       return "x".repeat(typeof resolved.minLength === "number" ? resolved.minLength : 0);
     case "integer":
     case "number":
@@ -771,3 +775,12 @@ function minimalInstance(schema: Schema, document: SpecDocument, depth: number):
       return {};
   }
 }
+
+const LEAST_FORMATTED: Record<string, string> = {
+  "date-time": "1970-01-01T00:00:00Z",
+  date: "1970-01-01",
+  time: "00:00:00Z",
+  uri: "https://example.invalid/",
+  email: "x@example.invalid",
+  uuid: "00000000-0000-0000-0000-000000000000",
+};

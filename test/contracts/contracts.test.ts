@@ -49,18 +49,15 @@ describe("every endpoint Kora uses, driven through Kora, keeps to its contract",
     await fireCycle(koraEnv, minute(0));
 
     const { violations, checked } = await observed();
-    expect(unexpected(violations)).toEqual([]);
+    expect(violations.map(describeViolation)).toEqual([]);
     expect(Object.keys(checked).sort()).toEqual([
-      "doppler configs.get",
+      "doppler secrets.names",
       "fly Machines_list",
       "fly Machines_show",
+      "sentry listOrganizationEventsTimeseries",
+      "sentry listOrganizationProjects",
       "supabase v1-get-services-health",
       "vercel getDeployments",
-    ]);
-    // Sentry's events-stats is in no published schema: a known drift, reported on every cycle.
-    expect(violations.map((v) => v.known_drift).sort()).toEqual([
-      "sentry-events-stats-undocumented",
-      "vercel-deployments-v6",
     ]);
   });
 
@@ -106,15 +103,22 @@ describe("every endpoint Kora uses, driven through Kora, keeps to its contract",
     expect(checked).toEqual({ "slack chat.postMessage": 1, "slack chat.update": 1 });
   });
 
-  it("the documented Sentry timeseries the probe should move to is served to its contract", async () => {
-    const query = "dataset=errors&project=web&statsPeriod=5m&interval=60&yAxis=count()&query=event.type:error";
-    const response = await fetch(`${env.FAKE_WORLD_URL}/sentry/api/0/organizations/acme/events-timeseries/?${query}`, {
-      headers: { authorization: "Bearer sntrys_fake_0123456789" },
+  it("Sentry without project=: the fake answers, to its contract, what the real endpoint does for a token with no project membership", async () => {
+    const auth = { authorization: "Bearer sntrys_fake_0123456789" };
+    const base = `${env.FAKE_WORLD_URL}/sentry/api/0/organizations/acme`;
+    const unscoped = await fetch(`${base}/events-timeseries/?dataset=errors&statsPeriod=8m&interval=60`, {
+      headers: auth,
     });
-    expect(response.status).toBe(200);
+    expect(await unscoped.json()).toEqual({ timeSeries: [] });
+    const { id } = await world.sentry.project("acme", "web", 2);
+    const scoped = await fetch(`${base}/events-timeseries/?dataset=errors&project=${id}&statsPeriod=8m&interval=60`, {
+      headers: auth,
+    });
+    expect(((await scoped.json()) as { timeSeries: unknown[] }).timeSeries).toHaveLength(1);
+
     const { violations, checked } = await observed();
     expect(violations.map(describeViolation)).toEqual([]);
-    expect(checked).toEqual({ "sentry listOrganizationEventsTimeseries": 1 });
+    expect(checked).toEqual({ "sentry listOrganizationEventsTimeseries": 2 });
   });
 });
 
@@ -139,6 +143,9 @@ describe("a drift is caught, naming the operation and the field", () => {
     expect(unexpected(violations)).toEqual([
       "supabase v1-get-services-health response (GET /v1/projects/abcdefghijklmnopqrst/health → 200): body[0].healthy is required",
     ]);
+    // Kora itself does not need the deprecated field: it read the answer, and judged on what is missing.
+    const [row] = await getProbeStatus(env.DB, "supabase");
+    expect(row?.last_detail.summary).toBe("Supabase did not report on db, realtime, rest, storage");
     await world.contracts.clear();
   });
 
@@ -169,8 +176,8 @@ describe("a drift is caught, naming the operation and the field", () => {
 
     const { violations } = await observed();
     expect(unexpected(violations)).toEqual([
-      'vercel getDeployments response (GET /v6/deployments → 200): body.deployments[0].createdAt must be number (got "yesterday")',
-      'vercel getDeployments response (GET /v6/deployments → 200): body.deployments[0].readyState must be one of "BLOCKED", "BUILDING", "CANCELED", "DELETED", "ERROR", "INITIALIZING", "QUEUED", "READY" (got "FINE")',
+      'vercel getDeployments response (GET /v7/deployments → 200): body.deployments[0].createdAt must be number (got "yesterday")',
+      'vercel getDeployments response (GET /v7/deployments → 200): body.deployments[0].readyState must be one of "BLOCKED", "BUILDING", "CANCELED", "DELETED", "ERROR", "INITIALIZING", "QUEUED", "READY" (got "FINE")',
     ]);
     await world.contracts.clear();
   });
@@ -180,7 +187,7 @@ describe("a drift is caught, naming the operation and the field", () => {
     const auth = { authorization: "Bearer fake-0123456789" };
     await fetch(`${base}/supabase/v1/projects/${SUPABASE_REF}/health`, { headers: auth });
     await fetch(`${base}/supabase/v1/projects/${SUPABASE_REF}/health?services=auth&timeout_ms=soon`, { headers: auth });
-    await fetch(`${base}/doppler/v3/configs/config?project=api&config=prd`);
+    await fetch(`${base}/doppler/v3/configs/config/secrets/names?project=api&config=prd`);
     await fetch(`${base}/fly/v1/apps/${APP}/machines/148e21ea7d9089/lease`, { method: "DELETE", headers: auth });
     await fetch(`${base}/fly/v1/apps/${APP}/machines/148e21ea7d9089/lease`, {
       method: "POST",
@@ -198,7 +205,7 @@ describe("a drift is caught, naming the operation and the field", () => {
     expect(violations.filter((v) => v.direction === "request").map(describeViolation)).toEqual([
       "supabase v1-get-services-health request (GET /v1/projects/abcdefghijklmnopqrst/health): query.services is required",
       'supabase v1-get-services-health request (GET /v1/projects/abcdefghijklmnopqrst/health): query.timeout_ms must be integer (got "soon")',
-      "doppler configs.get request (GET /v3/configs/config): header.authorization is required (apiKey: bearer credentials)",
+      "doppler secrets.names request (GET /v3/configs/config/secrets/names): header.authorization is required (apiKey: bearer credentials)",
       "fly Machines_release_lease request (DELETE /v1/apps/kora-web/machines/148e21ea7d9089/lease): header.fly-machine-lease-nonce is required",
       'fly Machines_create_lease request (POST /v1/apps/kora-web/machines/148e21ea7d9089/lease): body.ttl must be integer (got "30s")',
       "fly POST /v1/apps/kora-web/machines/148e21ea7d9089/reboot request (POST /v1/apps/kora-web/machines/148e21ea7d9089/reboot): operation no documented operation has this path",
@@ -209,13 +216,13 @@ describe("a drift is caught, naming the operation and the field", () => {
   });
 
   it("an injected fault's answer is exempt; the request that drew it is still checked", async () => {
-    await world.fault({ provider: "doppler", kind: "status", status: 200, body: { config: { name: 7 } } });
-    await fetch(`${env.FAKE_WORLD_URL}/doppler/v3/configs/config?project=api`, {
+    await world.fault({ provider: "doppler", kind: "status", status: 200, body: { names: [7] } });
+    await fetch(`${env.FAKE_WORLD_URL}/doppler/v3/configs/config/secrets/names?project=api`, {
       headers: { authorization: "Bearer dp.st.fake0123456789" },
     });
     const { violations } = await observed();
     expect(violations.map(describeViolation)).toEqual([
-      "doppler configs.get request (GET /v3/configs/config): query.config is required",
+      "doppler secrets.names request (GET /v3/configs/config/secrets/names): query.config is required",
     ]);
     await world.contracts.clear();
   });
@@ -231,9 +238,13 @@ describe("Kora reads the least answer each spec allows", () => {
   const refuses = (provider: string, operation: string) =>
     KNOWN_DRIFTS.some((d) => d.direction === "consumer" && d.provider === provider && d.operation === operation);
 
-  async function probeStatusAfterMinimal(provider: "supabase" | "vercel" | "doppler", operation: string) {
+  async function probeStatusAfterMinimal(
+    provider: "supabase" | "vercel" | "doppler" | "sentry",
+    operation: string,
+    overrides: Record<string, string> = {},
+  ) {
     await world.contracts.minimal(provider, operation);
-    const { env: koraEnv } = probeEnv();
+    const { env: koraEnv } = probeEnv(overrides);
     await fireCycle(koraEnv, minute(0));
     const { violations } = await observed();
     expect(unexpected(violations)).toEqual([]);
@@ -244,7 +255,7 @@ describe("Kora reads the least answer each spec allows", () => {
   it.each([
     ["supabase", "v1-get-services-health"],
     ["vercel", "getDeployments"],
-    ["doppler", "configs.get"],
+    ["doppler", "secrets.names"],
   ] as const)("%s %s", async (provider, operation) => {
     const outcome = await probeStatusAfterMinimal(provider, operation);
     if (refuses(provider, operation)) {
@@ -252,6 +263,25 @@ describe("Kora reads the least answer each spec allows", () => {
     } else {
       expect(outcome.status).not.toBe("error");
     }
+  });
+
+  // Sentry's least answers say nothing about the project's errors: Kora reads them and says so.
+  it("sentry listOrganizationProjects", async () => {
+    expect(await probeStatusAfterMinimal("sentry", "listOrganizationProjects")).toEqual({
+      status: "error",
+      summary: 'Sentry organization acme has no project "web" this token can see',
+    });
+  });
+
+  it("sentry listOrganizationEventsTimeseries", async () => {
+    const { id } = await world.sentry.project("acme", "web", 2);
+    const outcome = await probeStatusAfterMinimal("sentry", "listOrganizationEventsTimeseries", {
+      KORA_SENTRY_PROJECT: id,
+    });
+    expect(outcome).toEqual({
+      status: "error",
+      summary: `Sentry returned no error series for project ${id}, so the error rate is unknown (not zero)`,
+    });
   });
 
   const flyCalls = {

@@ -27,18 +27,6 @@ export interface KnownDrift {
 
 export const KNOWN_DRIFTS: KnownDrift[] = [
   {
-    id: "vercel-deployments-v6",
-    provider: "vercel",
-    operation: "getDeployments",
-    direction: "request",
-    field: "operation",
-    method: "GET",
-    path: "^/v6/deployments/?$",
-    checkAs: "getDeployments",
-    what: "src/probes/vercel.ts lists deployments with GET /v6/deployments; @vercel/sdk's getDeployments is GET /v7/deployments",
-    why: "v6 is the superseded version of the endpoint. The query parameters Kora sends and the answer are checked against the v7 operation.",
-  },
-  {
     id: "fly-restart-force-stop",
     provider: "fly",
     operation: "Machines_restart",
@@ -46,17 +34,6 @@ export const KNOWN_DRIFTS: KnownDrift[] = [
     field: "query.force_stop",
     what: "src/fly/client.ts restartMachine sends POST …/restart?force_stop=false; Machines_restart documents only timeout and signal",
     why: "The parameter is not part of the contract, so what it asks for is not promised; Fly ignores parameters it does not know. Drop it (a plain restart is what Kora wants).",
-  },
-  {
-    id: "sentry-events-stats-undocumented",
-    provider: "sentry",
-    operation: "listOrganizationEventsTimeseries",
-    direction: "request",
-    field: "operation",
-    method: "GET",
-    path: "^/api/0/organizations/[^/]+/events-stats/$",
-    what: "src/probes/sentry.ts reads GET /api/0/organizations/{org}/events-stats/, which is in no release of the published schema; the documented operation is GET …/events-timeseries/ (listOrganizationEventsTimeseries)",
-    why: "events-stats is Sentry's internal Discover endpoint: unversioned and free to change. The documented one needs dataset=errors, takes the project as project=<id or slug> (Kora filters with project:<slug> inside query) and interval in seconds (Kora sends 1m), and answers { timeSeries: [{ values: [{ timestamp, value }] }] } instead of { data: [[ts, [{ count }]]] }.",
   },
   {
     id: "fly-machine-requires-id-and-state",
@@ -93,14 +70,5 @@ export const KNOWN_DRIFTS: KnownDrift[] = [
     field: "body",
     what: "src/fly/client.ts startMachine parses the answer with `StartMachineResponse` (an object); the spec documents `200 OK` for Machines_start with no body, and an empty body fails the parse as bad_response",
     why: "A start Fly accepted would be reported as failed. Treat an empty 200 body as { } (every field of StartMachineResponse is optional already), as restartMachine does by passing no schema.",
-  },
-  {
-    id: "doppler-config-requires-name-project",
-    provider: "doppler",
-    operation: "configs.get",
-    direction: "consumer",
-    field: "body.config.name",
-    what: "src/probes/doppler.ts `ConfigAnswer` requires config.name and config.project (z.string()); DopplerHQ/cli reads every ConfigInfo field only when present (pkg/models/parse.go ParseConfigInfo)",
-    why: "Kora reads only config.locked; a config answer without a name would turn a healthy config into a probe error. Make name and project optional (or drop them).",
   },
 ];

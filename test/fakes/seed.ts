@@ -23,6 +23,9 @@ export const DEMO_VARS = {
   KORA_DOPPLER_CONFIG: "prd",
 } as const;
 
+/** The service token the local stack gives the Worker; the fake Doppler issues it on the demo config. */
+export const DEMO_DOPPLER_TOKEN = "dp.st.fake_local_token";
+
 export function seedDemoWorld(world: FakeWorld): void {
   const fly = world.providers.get("fly") as FlyFake;
   fly.putMachine({
@@ -52,5 +55,9 @@ export function seedDemoWorld(world: FakeWorld): void {
     project: DEMO_VARS.KORA_SENTRY_PROJECT,
     errors_per_minute: 0,
   });
-  control("doppler", "config", { project: DEMO_VARS.KORA_DOPPLER_PROJECT, config: DEMO_VARS.KORA_DOPPLER_CONFIG });
+  control("doppler", "config", {
+    project: DEMO_VARS.KORA_DOPPLER_PROJECT,
+    config: DEMO_VARS.KORA_DOPPLER_CONFIG,
+    service_tokens: [DEMO_DOPPLER_TOKEN],
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * Fake Vercel REST API: `GET /v7/deployments` (docs/provider-apis.md §4; @vercel/sdk's
- * getDeployments, test/contracts/) and the older `/v6` Kora still calls, newest first, filtered by
- * project, target and team, with Vercel's `{ error: { code, message } }` error bodies.
+ * getDeployments, test/contracts/), newest first, filtered by project, target and team, with
+ * Vercel's `{ error: { code, message } }` error bodies. The superseded `/v6` is still served, as
+ * Vercel still serves it; the contract check flags a client that calls it.
  */
 import { bearerToken, tokenAccepted } from "./tokens.ts";
 import type { FakeRequest, FakeResponse, ProviderFake } from "./world.ts";

@@ -20,6 +20,7 @@ import { SentryFake } from "./sentry.ts";
 import { DopplerFake } from "./doppler.ts";
 import { FaultBook, type Fault } from "./faults.ts";
 import { Latency } from "./latency.ts";
+import { WebhookSender } from "./webhook-sender.ts";
 import { ContractBook, type ContractViolation, type MatchedOperation } from "../contracts/checker.ts";
 
 export interface RecordedRequest {
@@ -99,6 +100,7 @@ export async function startFakeWorld(
   const providers = new Map((options.providers ?? defaultProviders()).map((fake) => [fake.name, fake]));
   const requests: RecordedRequest[] = [];
   const faults = new FaultBook();
+  const webhooks = new WebhookSender();
   const listeners: ((request: RecordedRequest) => void)[] = [];
   const latencies = new Map<string, Latency>();
   const host = options.host ?? "127.0.0.1";
@@ -138,6 +140,10 @@ export async function startFakeWorld(
     const url = new URL(req.url ?? "/", `http://${host}`);
     const body = await readBody(req);
     const [, first = "", ...rest] = url.pathname.split("/");
+    if (first === "__control" && rest[0] === "webhooks" && req.method === "POST") {
+      send(res, await webhooks.control(rest[1] ?? "", body ? (JSON.parse(body) as Record<string, unknown>) : {}));
+      return;
+    }
     if (first === "__control") {
       send(res, control(rest, req.method ?? "GET", body, url));
       return;

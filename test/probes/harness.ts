@@ -72,7 +72,7 @@ export async function seedHealthyWorld(): Promise<void> {
   await world.supabase.project("abcdefghijklmnopqrst");
   await world.vercel.project("prj_web");
   await world.sentry.project("acme", "web", 2);
-  await world.doppler.config("api", "prd");
+  await world.doppler.config("api", "prd", [CONFIGURED.KORA_DOPPLER_TOKEN ?? ""]);
 }
 
 /** Drives the real Worker's `scheduled()` for the minute given. */

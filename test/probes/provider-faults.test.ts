@@ -55,7 +55,11 @@ describe("a probe's own failure", () => {
       },
     ]);
     expect(await statusOf("sentry")).toEqual([
-      { target: "acme/web", status: "error", summary: "HTTP 401: Invalid token" },
+      {
+        target: "acme/web",
+        status: "error",
+        summary: "Sentry rejected KORA_SENTRY_AUTH_TOKEN (HTTP 401: Invalid token)",
+      },
     ]);
     const staging = await getTargetStatus(env.DB, "fly", "kora-web-staging");
     expect(staging?.last_status).toBe("error");
@@ -156,8 +160,10 @@ describe("what each provider calls unhealthy", () => {
     ]);
   });
 
-  it("Doppler: the config the services read is gone", async () => {
-    const { env: koraEnv } = probeEnv();
+  it("Doppler: the config the services read is gone (seen with a token that outlives the config)", async () => {
+    const token = "dp.sa.fake0123456789";
+    await world.control("doppler/token", { token, kind: "service_account", projects: ["api"] });
+    const { env: koraEnv } = probeEnv({ KORA_DOPPLER_TOKEN: token });
     await world.doppler.remove("api", "prd");
     await fireCycle(koraEnv, minute(0));
     expect(await statusOf("doppler")).toEqual([

@@ -1,6 +1,7 @@
 import type { Config } from "../../config";
 import type { z } from "zod";
 import type { ProbeDetail, ProbeName, ProbeResult, ProbeStatus } from "../../contracts";
+import { redactThenClip } from "../../audit/redact";
 import { fetchJson, type CallError, type CallResult } from "../../outbound/fetch-json";
 
 /** A probe is `(config, fetch, now) → results`; a provider's fault is an `error` result, not a throw. */
@@ -63,4 +64,15 @@ export function describeFailure(error: CallError): string {
     default:
       return `HTTP ${error.status ?? "?"}${error.provider_message ? `: ${error.provider_message}` : ""}`;
   }
+}
+
+/** How long a summary built from a provider's words may be. */
+const MAX_SUMMARY = 400;
+
+/**
+ * A summary that carries a provider's words, made safe to store and queue: the token the call
+ * carried (the only secret a provider could echo back) redacted, then clipped.
+ */
+export function outsideText(summary: string, token: string): string {
+  return redactThenClip(summary, [token], MAX_SUMMARY);
 }

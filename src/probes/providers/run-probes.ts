@@ -26,14 +26,14 @@ export const PROBE_TABLE: Readonly<Record<ProbeName, Probe>> = {
 export async function runAllProbes(
   config: Config,
   now: Date,
-  options: { fetch?: typeof fetch; slots?: number; secrets?: readonly string[] } = {},
+  options: { fetch?: typeof fetch; slots?: number; only?: readonly ProbeName[]; secrets?: readonly string[] } = {},
 ): Promise<ProbeResult[]> {
   const probeFetch = createProbeFetch({
     slots: new ConnectionSlots(options.slots ?? WORKER_CONNECTION_LIMIT),
     timeoutMs: config.KORA_PROBE_TIMEOUT_MS,
     fetch: options.fetch,
   });
-  const runs = PROBES.map(async (name) => {
+  const runs = (options.only ?? PROBES).map(async (name) => {
     try {
       return await PROBE_TABLE[name]({ config, fetch: probeFetch, now });
     } catch (error) {

@@ -1,14 +1,26 @@
 import { z } from "zod";
 import { endpoint } from "../../outbound/fetch-json";
-import { describeFailure, getProviderJson, missingVariables, result, skipped, type Probe } from "./probe-result";
+import {
+  describeFailure,
+  getProviderJson,
+  missingVariables,
+  outsideText,
+  result,
+  skipped,
+  type Probe,
+} from "./probe-result";
 
 /** The services Kora asks about; `services` is required and repeated (form style, explode). */
 export const SUPABASE_SERVICES = ["auth", "db", "realtime", "rest", "storage"] as const;
 
+/**
+ * `V1ServiceHealthResponse`: `status` is what the verdict reads. `healthy` is deprecated in the
+ * spec in favour of `status`, so it is neither needed nor trusted; a status Kora does not know is
+ * read as text (and is not `ACTIVE_HEALTHY`).
+ */
 const ServiceHealth = z.object({
   name: z.string(),
-  healthy: z.boolean(),
-  status: z.enum(["COMING_UP", "ACTIVE_HEALTHY", "UNHEALTHY"]).or(z.string()),
+  status: z.string(),
   error: z.string().optional(),
 });
 const HealthAnswer = z.array(ServiceHealth);
@@ -16,7 +28,8 @@ const HealthAnswer = z.array(ServiceHealth);
 /**
  * Supabase project health (Management API `GET /v1/projects/{ref}/health`). Any service not
  * `ACTIVE_HEALTHY` makes the project unhealthy: `COMING_UP` lasting the wake threshold's cycles
- * is an outage from the application's side too.
+ * is an outage from the application's side too. A service asked about but missing from the
+ * answer is not known to be healthy, so the project is not either: an `error`.
  */
 export const probeSupabase: Probe = async ({ config, fetch, now }) => {
   const ref = config.KORA_SUPABASE_PROJECT_REF;
@@ -29,22 +42,44 @@ export const probeSupabase: Probe = async ({ config, fetch, now }) => {
   url.searchParams.set("timeout_ms", String(Math.min(10_000, Math.floor(config.KORA_PROBE_TIMEOUT_MS / 2))));
 
   const outcome = await getProviderJson({ fetch }, { url, token, what: `Supabase GET ${url.pathname}` }, HealthAnswer);
-  if (!outcome.ok) return [result("supabase", ref, "error", { summary: describeFailure(outcome.error) }, now)];
-
-  const failing = outcome.value.filter((service) => service.status !== "ACTIVE_HEALTHY" || !service.healthy);
-  if (failing.length === 0) {
-    return [result("supabase", ref, "healthy", { summary: `${outcome.value.length} services healthy` }, now)];
+  if (!outcome.ok) {
+    return [result("supabase", ref, "error", { summary: outsideText(describeFailure(outcome.error), token) }, now)];
   }
-  return [
-    result(
-      "supabase",
-      ref,
-      "unhealthy",
-      {
-        summary: `not healthy: ${failing.map((service) => `${service.name} (${service.status})`).join(", ")}`,
-        services: failing.map((service) => ({ name: service.name, status: service.status, error: service.error })),
-      },
-      now,
-    ),
-  ];
+
+  const services = outcome.value;
+  const failing = services.filter((service) => service.status !== "ACTIVE_HEALTHY");
+  if (failing.length > 0) {
+    return [
+      result(
+        "supabase",
+        ref,
+        "unhealthy",
+        {
+          summary: outsideText(
+            `not healthy: ${failing.map((service) => `${service.name} (${service.status})`).join(", ")}`,
+            token,
+          ),
+          services: failing.map((service) => ({
+            name: service.name,
+            status: service.status,
+            ...(service.error ? { error: outsideText(service.error, token).slice(0, 200) } : {}),
+          })),
+        },
+        now,
+      ),
+    ];
+  }
+  const unanswered = SUPABASE_SERVICES.filter((name) => !services.some((service) => service.name === name));
+  if (unanswered.length > 0) {
+    return [
+      result(
+        "supabase",
+        ref,
+        "error",
+        { summary: `Supabase did not report on ${unanswered.join(", ")}`, unanswered },
+        now,
+      ),
+    ];
+  }
+  return [result("supabase", ref, "healthy", { summary: `${services.length} services healthy` }, now)];
 };

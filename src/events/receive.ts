@@ -1,0 +1,54 @@
+import { recordAudit } from "../audit/record";
+import { redactThenClip } from "../audit/redact";
+import { secretValues, type Config, type KoraEnv } from "../config";
+import { sha256Hex, type ProbeResult } from "../contracts";
+import { runAllProbes } from "../probes";
+import type { ProviderEvent } from "./provider-event";
+
+export type Receipt = "recorded" | "duplicate";
+
+/**
+ * One verified event: its `probe.event_received` row, then the claim on its provider id. The row
+ * goes first and is keyed by the event, so a delivery that dies between the two is retried by
+ * the provider and completes; the claim decides who does the work, so a second delivery of the
+ * same event does nothing new.
+ */
+export async function receiveProviderEvent(env: KoraEnv, event: ProviderEvent, now: Date): Promise<Receipt> {
+  const key = await sha256Hex(`${event.provider}\u0000${event.event_key}`);
+  const secrets = secretValues(env);
+  await recordAudit(
+    env,
+    {
+      id: `probe.event_received:${key}`,
+      seam: "probe.event_received",
+      caller_session_id: `event:${event.provider}:${key.slice(0, 32)}`,
+      source: "system",
+      details: {
+        provider: event.provider,
+        event_key: redactThenClip(event.event_key, secrets, 300),
+        kind: event.kind,
+        probe: event.probe,
+        target: event.target,
+        hint: event.hint,
+        summary: redactThenClip(event.summary, secrets, 300),
+      },
+    },
+    now,
+  );
+  const claimed = await env.DB.prepare(
+    "INSERT INTO provider_events (provider, event_key, received_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+  )
+    .bind(event.provider, key, now.toISOString())
+    .run();
+  return claimed.meta.changes > 0 ? "recorded" : "duplicate";
+}
+
+/** The hint checked: that probe, run now, for that target (DESIGN §13: a hint, not a verdict). */
+export async function probeEventTarget(
+  config: Config,
+  event: ProviderEvent & { target: string },
+  now: Date,
+): Promise<ProbeResult | undefined> {
+  const results = await runAllProbes(config, now, { only: [event.probe] });
+  return results.find((result) => result.target === event.target);
+}

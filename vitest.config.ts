@@ -45,6 +45,11 @@ export default defineConfig({
     // One fake world serves every test file, so files run one after another and each test
     // resets the world it uses.
     fileParallelism: false,
+    // ...and all of them in one workerd runtime: starting a runtime and loading the Worker's
+    // modules again for each file cost about ten seconds a file. The Worker keeps no state in
+    // its modules; test/apply-migrations.ts empties D1 and R2 and applies the migrations before
+    // each file.
+    isolate: false,
     testTimeout: 20_000,
     // Audit rows print one JSON line each (the live feed); keep them out of test output.
     onConsoleLog: (log) => !log.includes('"kora_audit"'),

@@ -5,6 +5,8 @@ export interface LocalStackOptions {
   worldPort?: number;
   vars?: Record<string, string>;
   persistTo?: string;
+  /** A state prepared by `migrateLocalState`, copied in instead of migrating again; not with `persistTo`. */
+  migratedFrom?: string;
   log?: (line: string) => void;
   onWorkerLog?: (line: string) => void;
 }
@@ -22,3 +24,5 @@ export interface LocalStack {
 }
 
 export function startLocalStack(options?: LocalStackOptions): Promise<LocalStack>;
+
+export function migrateLocalState(persistTo: string): void;

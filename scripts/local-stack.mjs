@@ -3,7 +3,7 @@
 // Used by `npm run dev`, `npm run demo` and the end-to-end and browser tests.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,10 +14,17 @@ import { startFakeWorld } from "../test/fakes/world.ts";
 const root = new URL("..", import.meta.url).pathname;
 
 /**
+ * `migratedFrom`: a local state already migrated by `migrateLocalState` (a test run prepares one
+ * for all its stacks), copied into this stack's fresh persist directory instead of running the
+ * migrations again. Not with `persistTo`, whose state would be overwritten.
+ *
  * @param {{ port?: number, worldPort?: number, vars?: Record<string, string>, persistTo?: string,
- *   log?: (line: string) => void, onWorkerLog?: (line: string) => void }} options
+ *   migratedFrom?: string, log?: (line: string) => void, onWorkerLog?: (line: string) => void }} options
  */
 export async function startLocalStack(options = {}) {
+  if (options.migratedFrom && options.persistTo) {
+    throw new Error("startLocalStack: migratedFrom starts a fresh state; it cannot be combined with persistTo");
+  }
   const log = options.log ?? (() => {});
   const world = await startFakeWorld({ port: options.worldPort ?? 0, log });
   seedDemoWorld(world);
@@ -54,15 +61,13 @@ export async function startLocalStack(options = {}) {
       .join("\n"),
   );
 
-  const migrate = spawnSync(
-    "npx",
-    ["wrangler", "d1", "migrations", "apply", "kora", "--local", "--persist-to", persistTo],
-    { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" } },
-  );
-  if (migrate.status !== 0) {
+  try {
+    if (options.migratedFrom) cpSync(options.migratedFrom, persistTo, { recursive: true });
+    else migrateLocalState(persistTo);
+  } catch (error) {
     await world.close();
     rmSync(envDir, { recursive: true, force: true });
-    throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+    throw error;
   }
 
   const port = options.port ?? (await freePort());
@@ -169,6 +174,16 @@ export async function startLocalStack(options = {}) {
     },
     stop,
   };
+}
+
+/** Applies the migrations to the local D1 kept under `persistTo`, as `wrangler d1 migrations apply` does. */
+export function migrateLocalState(persistTo) {
+  const migrate = spawnSync(
+    "npx",
+    ["wrangler", "d1", "migrations", "apply", "kora", "--local", "--persist-to", persistTo],
+    { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" } },
+  );
+  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
 }
 
 function freePort() {

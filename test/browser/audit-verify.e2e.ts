@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FlyFake } from "../fakes/fly.ts";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/local-stack.mjs";
@@ -22,7 +22,7 @@ function verify(...args: string[]) {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startLocalStack({ migratedFrom: inject("migratedState") });
   keep = mkdtempSync(join(tmpdir(), "kora-verify-test-"));
   // A machine crashes; two probe cycles a minute apart (a cycle is idempotent per scheduled
   // minute) wake Kora, which investigates, fixes and DMs: real rows of every kind to export.

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FlyFake } from "../fakes/fly.ts";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
 import { startLocalStack, type LocalStack } from "../../scripts/local-stack.mjs";
@@ -42,7 +42,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  stack = await startLocalStack();
+  stack = await startLocalStack({ migratedFrom: inject("migratedState") });
   const fly = stack.world.providers.get("fly") as FlyFake;
   const machine = fly.apps.get("kora-web")?.get(DEMO_MACHINES.web1);
   if (!machine) throw new Error("demo machine missing from the fake world");

@@ -6,7 +6,7 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_MACHINES } from "../fakes/seed.ts";
 import type { FlyFake } from "../fakes/fly.ts";
 import type { SlackFake } from "../fakes/slack.ts";
@@ -26,6 +26,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startLocalStack({
+    migratedFrom: inject("migratedState"),
     vars: {
       KORA_MCP_CALLERS: JSON.stringify([
         { id: "e2e-reader", token_sha256: createHash("sha256").update(MCP_TOKEN).digest("hex"), caps: [] },

@@ -59,7 +59,7 @@ export function meteredD1(real: D1Database): { db: D1Database; meter: Meter } {
       return results;
     },
     exec: (query: string) => real.exec(query),
-    withSession: (constraint?: D1SessionBookmarkOrConstraint) => real.withSession(constraint),
+    withSession: (constraint?: D1SessionBookmark | D1SessionConstraint) => real.withSession(constraint),
     dump: () => real.dump(),
   } as unknown as D1Database;
   return { db, meter };

@@ -40,7 +40,9 @@ describe("a probe cycle writes in proportion to change", () => {
   });
 
   it("writes a changed target once: its state and one transition, whatever the fleet's size", async () => {
-    const crashOne = (ids: string[]) => world.fly.crash(ids[0] ?? "");
+    const crashOne = async (ids: string[]) => {
+      await world.fly.crash(ids[0] ?? "");
+    };
     const quiet = await rowsWritten(10);
     await clearProbeTables();
     await seedHealthyWorld();

@@ -12,6 +12,7 @@ const LAYERS = [
   // Above audit: the outbound helper redacts a provider's text with audit's redactor before clipping it.
   ["outbound"],
   ["fly", "slack", "autonomy"],
+  ["incidents"],
   ["export", "probes", "autofix"],
   ["approvals", "tools", "events"],
   ["reasoning", "mcp"],
@@ -25,6 +26,7 @@ const CAPABILITIES = [
   "autonomy",
   "events",
   "export",
+  "incidents",
   "mcp",
   "probes",
   "reasoning",

@@ -169,6 +169,10 @@ export const Config = z.object({
   KORA_APPROVAL_TTL_MINUTES: count(60, 1, 1_440),
   /** Shadow mode (DESIGN §12): a decision still unhealthy this long after is labeled `needed`. */
   KORA_SHADOW_LABEL_MINUTES: count(10, 1, 1_440),
+  /** Incidents (DESIGN §11): healthy cycles before an incident is over, and what counts as flapping. */
+  KORA_RESOLVE_AFTER_CYCLES: count(3, 1, 60),
+  KORA_FLAP_CHANGES: count(4, 2, 100),
+  KORA_FLAP_WINDOW_MINUTES: count(30, 1, 1_440),
 
   /** Per provider call, counted from when the call gets one of the six connections. */
   KORA_PROBE_TIMEOUT_MS: count(8_000, 100, 25_000),

@@ -15,6 +15,7 @@ export * from "./rows/autofix";
 export * from "./rows/autonomy";
 export * from "./rows/events";
 export * from "./rows/export";
+export * from "./rows/incident";
 export * from "./rows/operator";
 export * from "./rows/tools";
 export * from "./rows/wake";

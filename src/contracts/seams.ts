@@ -8,6 +8,7 @@ import {
 } from "./rows/autonomy";
 import { EventReceivedDetails } from "./rows/events";
 import { ExportCompletedDetails } from "./rows/export";
+import { IncidentEscalatedDetails, IncidentResolvedDetails } from "./rows/incident";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
 import { EmailSentDetails, ToolCallDeniedDetails } from "./rows/tools";
 import {
@@ -40,6 +41,8 @@ export const SEAM_DETAILS = {
   "operator.autonomy_paused": AutonomyPausedDetails,
   "operator.autonomy_resumed": AutonomyResumedDetails,
   "operator.autonomy_command_refused": AutonomyCommandRefusedDetails,
+  "probe.incident_escalated": IncidentEscalatedDetails,
+  "probe.incident_resolved": IncidentResolvedDetails,
 } as const;
 
 export type Seam = keyof typeof SEAM_DETAILS;

@@ -20,6 +20,10 @@ export const WakeTarget = z.object({
   detail: z.record(z.string(), z.unknown()),
   /** Fly only: the app the machine was seen in, where gate 5 looks first. */
   fly_app: z.string().min(1).max(100).optional(),
+  /** The first unhealthy observation of this failure (a cycle's scheduled time): a re-failure says how long after the fix it came. */
+  unhealthy_since: z.iso.datetime({ offset: true }).optional(),
+  /** A flapping target: how many times its status changed within the flap window. */
+  status_changes: z.number().int().nonnegative().optional(),
 });
 export type WakeTarget = z.infer<typeof WakeTarget>;
 

@@ -159,6 +159,29 @@ const EXAMPLES: { [S in Seam]: SeamDetails<S> } = {
       },
     ],
   },
+  "probe.incident_escalated": {
+    incident_id: "wake:0b5f2c1e-3f4a-8b6c-9d7e-1a2b3c4d5e6f",
+    wake_id: "7c1d2e3f-4a5b-8c6d-8e7f-0a1b2c3d4e5f",
+    probe: "fly",
+    reason: "refailed_after_fix",
+    targets: [machine.id],
+    fixes: 1,
+    reopened: false,
+    dm_status: "sent",
+  },
+  "probe.incident_resolved": {
+    incident_id: "wake:0b5f2c1e-3f4a-8b6c-9d7e-1a2b3c4d5e6f",
+    probe: "fly",
+    targets: [machine.id],
+    resolved_by: "kora_fix",
+    duration_ms: 180_000,
+    first_unhealthy_at: "2026-11-05T10:00:00.000Z",
+    recovered_at: "2026-11-05T10:03:00.000Z",
+    resolved_at: "2026-11-05T10:05:00.000Z",
+    fixes: 1,
+    escalated: false,
+    operator_asked: false,
+  },
 };
 
 const sessionOf = (seam: Seam) => `seams:${seam}`;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DmStatus } from "../dm";
 import { WakeEnvelope } from "../envelopes";
 import { ProbeName } from "../probes";
+import { WakeKind } from "../wake";
 
 /**
  * The rows of a wake's life (DESIGN §2, §3). `probe.wake_requested` is written by the probe
@@ -10,6 +11,8 @@ import { ProbeName } from "../probes";
 
 export const WakeRequestedDetails = z.object({
   wake_id: z.string(),
+  /** v2 (§11): absent on rows written before incidents, which were all `wake`. */
+  kind: WakeKind.optional(),
   probe: ProbeName,
   target: z.string(),
   status: z.string(),
@@ -18,6 +21,18 @@ export const WakeRequestedDetails = z.object({
   /** The probe's whole detail (the queue message carries a compacted copy). */
   detail: z.record(z.string(), z.unknown()),
   envelope: WakeEnvelope,
+  /** Every target of the wake (a storm groups several), each with its whole detail. */
+  targets: z
+    .array(
+      z.object({
+        target: z.string(),
+        consecutive_unhealthy: z.number().int(),
+        detail: z.record(z.string(), z.unknown()),
+        unhealthy_since: z.string().optional(),
+        status_changes: z.number().int().optional(),
+      }),
+    )
+    .optional(),
 });
 export type WakeRequestedDetails = z.infer<typeof WakeRequestedDetails>;
 

@@ -8,8 +8,11 @@
 const LAYERS = [
   ["config.ts"],
   ["contracts"],
-  ["outbound", "audit"],
-  ["fly", "slack"],
+  ["audit"],
+  // Above audit: the outbound helper redacts a provider's text with audit's redactor before clipping it.
+  ["outbound"],
+  ["fly", "slack", "autonomy"],
+  ["incidents"],
   ["export", "probes", "autofix"],
   ["approvals", "tools", "events"],
   ["reasoning", "mcp"],
@@ -17,7 +20,19 @@ const LAYERS = [
   ["http", "cron.ts", "queue.ts"],
   ["index.ts"],
 ];
-const CAPABILITIES = ["approvals", "autofix", "events", "export", "mcp", "probes", "reasoning", "tools", "wake"];
+const CAPABILITIES = [
+  "approvals",
+  "autofix",
+  "autonomy",
+  "events",
+  "export",
+  "incidents",
+  "mcp",
+  "probes",
+  "reasoning",
+  "tools",
+  "wake",
+];
 const ENTRY_POINTS = [...LAYERS.at(-2), ...LAYERS.at(-1)];
 
 const folderPattern = (name) => (name.endsWith(".ts") ? `^src/${name.replace(".", "\\.")}$` : `^src/${name}/`);

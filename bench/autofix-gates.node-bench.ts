@@ -4,13 +4,14 @@ import { median, reportFigure } from "./report";
 
 it("measures the gate pipeline on a rejection (no network)", () => {
   const env = { KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" };
+  const pause = { paused: false } as const;
   // The last gate refuses, so every gate runs: the slowest rejection there is.
   const input = { probe: "fly", action: "restart_machine", target_id: "../etc/passwd" };
   const samples: number[] = [];
   for (let i = 0; i < 200; i++) {
     const start = performance.now();
     for (let j = 0; j < 1_000; j++) {
-      if (runAutofixGates(input, { env }).ok) throw new Error("expected a rejection");
+      if (runAutofixGates(input, { env, pause }).ok) throw new Error("expected a rejection");
     }
     samples.push((performance.now() - start) / 1_000);
   }

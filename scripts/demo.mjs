@@ -5,6 +5,8 @@
 //   npm run demo                 the safe fix (Fly envelope on); console left up until Ctrl-C
 //   npm run demo -- --refusal    the envelope off: no fix, the DM asks the operator
 //   npm run demo -- --approve    the envelope off, then the operator clicks Approve in the DM
+//   npm run demo -- --recrash    the machine crashes again after Kora's fix: an escalation in the
+//                                DM's thread, the operator's Approve, then the incident resolved
 //   npm run demo -- --once       run once and exit 0 only if the expected outcome happened
 import { DEMO_MACHINES } from "../test/fakes/seed.ts";
 import { blockActionsPayload, buttonsOf, sendSignedInteraction } from "../test/fakes/slack-interactions.ts";
@@ -13,8 +15,9 @@ import { bold, dim, printBlocks } from "./print-dm.mjs";
 
 const args = new Set(process.argv.slice(2));
 const once = args.has("--once");
+const recrash = args.has("--recrash");
 const approve = args.has("--approve");
-const refusal = args.has("--refusal") || approve;
+const refusal = (args.has("--refusal") || approve) && !recrash;
 const realModel = Boolean(process.env.ANTHROPIC_API_KEY);
 const target = DEMO_MACHINES.web1;
 const started = Date.now();
@@ -22,12 +25,16 @@ const started = Date.now();
 const step = (label, text) =>
   console.log(`${dim(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`)}  ${bold(label.padEnd(6))} ${text}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The probe cron's (simulated) minutes: each cycle fired is the next one, as Cloudflare would. */
+const cycles = { base: Math.floor(Date.now() / 60_000) * 60_000, fired: 0 };
 
-const scenario = approve
-  ? "approval: the Fly envelope is off, the operator approves from Slack"
-  : refusal
-    ? "refusal: the Fly envelope is off"
-    : "safe fix: the Fly envelope is on";
+const scenario = recrash
+  ? "re-crash: Kora's fix does not hold, the operator approves one more try"
+  : approve
+    ? "approval: the Fly envelope is off, the operator approves from Slack"
+    : refusal
+      ? "refusal: the Fly envelope is off"
+      : "safe fix: the Fly envelope is on";
 console.log(bold(`Kora demo — ${scenario}`));
 console.log(
   dim(
@@ -70,16 +77,27 @@ try {
   await runExport();
 
   if (approve) await clickApprove(sessionId);
+  const incident = recrash ? await crashAgainAndResolve(stack.world, sessionId) : null;
 
   const machine = fly.apps.get("kora-web").get(target);
   const mutations = stack.world.requests.filter((r) => r.provider === "fly" && fly.isMutating(r));
   const dmSent = stack.world.providers.get("slack").posts.length > 0;
   const fixed = machine.state === "started" && mutations.length > 0;
-  const ok = refusal && !approve ? mutations.length === 0 && dmSent : fixed && dmSent;
+  const ok = recrash
+    ? fixed && incident !== null
+    : refusal && !approve
+      ? mutations.length === 0 && dmSent
+      : fixed && dmSent;
   console.log();
   if (!ok)
     console.log(
       bold(`✘ Unexpected outcome: machine ${machine.state}, ${mutations.length} Fly mutations, DM sent: ${dmSent}`),
+    );
+  else if (recrash)
+    console.log(
+      bold(
+        `✔ It crashed again after Kora's fix; the operator approved one more try; resolved (${incident.resolved_by}).`,
+      ),
     );
   else if (approve) console.log(bold(`✔ The operator approved; machine ${target} is ${machine.state} again.`));
   else if (refusal) console.log(bold("✔ Kora refused to act alone and asked the operator."));
@@ -104,16 +122,17 @@ Ctrl-C stops everything.`);
 }
 process.exit(exitCode);
 
+async function fireCycle() {
+  cycles.fired += 1;
+  const scheduled = cycles.base + cycles.fired * 60_000;
+  await stack.fireCron("* * * * *", scheduled);
+  step("probe", `cycle ${cycles.fired} fired (scheduled ${new Date(scheduled).toISOString().slice(11, 16)} UTC)`);
+}
+
 /** Fires one probe cycle per (simulated) minute until a wake is audited; returns its session. */
 async function fireUntilWake() {
-  const minute = 60_000;
-  const base = Math.floor(Date.now() / minute) * minute;
   for (let cycle = 1; cycle <= 6; cycle++) {
-    await stack.fireCron("* * * * *", base + cycle * minute);
-    step(
-      "probe",
-      `cycle ${cycle} fired (scheduled ${new Date(base + cycle * minute).toISOString().slice(11, 16)} UTC)`,
-    );
+    await fireCycle();
     const wake = await findAudit("seam=probe.wake_requested");
     if (wake) {
       step(
@@ -124,6 +143,72 @@ async function fireUntilWake() {
     }
   }
   throw new Error("no wake after 6 probe cycles");
+}
+
+/**
+ * The incident goes on after the DM (DESIGN §11): two healthy cycles, then the machine crashes
+ * again within the cool-down. Kora replies in the DM's thread (broadcast, so it notifies) with no
+ * model run and no fix of its own; the operator approves one more try from that reply, and after
+ * KORA_RESOLVE_AFTER_CYCLES healthy cycles the root DM is edited to say it is over.
+ */
+async function crashAgainAndResolve(world, sessionId) {
+  const fly = world.providers.get("fly");
+  const slack = world.providers.get("slack");
+  const session = encodeURIComponent(sessionId);
+  await fireCycle();
+  await fireCycle();
+  fly.crash(fly.apps.get("kora-web").get(target), 1, false);
+  step("crash", `machine ${target} exited with code 1 again, two healthy cycles after Kora's fix`);
+  // Cycles until the follow-up wake is sent (the second wake of the session), then the consumer.
+  let followUps = 0;
+  for (let n = 0; n < 4 && followUps < 2; n++) {
+    await fireCycle();
+    const { rows } = await stack.api(`/api/audit?seam=probe.wake_requested&caller_session_id=${session}&limit=2`);
+    followUps = rows.length;
+  }
+  if (followUps < 2) throw new Error("no follow-up wake after 4 cycles");
+  const escalation = await waitForAudit(`seam=probe.incident_escalated&caller_session_id=${session}`, 30_000);
+  step("alert", `incident escalated: ${escalation.details.reason}, ${escalation.details.fixes} fix so far`);
+  const reply = await waitFor(() => slack.posts.find((post) => post.thread_ts), 30_000, "the escalation reply");
+  console.log(
+    `\n${bold(`── Reply in the DM's thread${reply.reply_broadcast ? " (also sent to the conversation)" : ""} ──────────`)}`,
+  );
+  printBlocks(reply.blocks, reply.text);
+
+  await clickApprove(sessionId);
+  let resolved;
+  for (let n = 0; n < 6 && !resolved; n++) {
+    await fireCycle();
+    resolved = await findAudit(`seam=probe.incident_resolved&caller_session_id=${session}`);
+  }
+  if (!resolved) throw new Error("the incident was not resolved after 6 healthy cycles");
+  step(
+    "over",
+    `incident resolved by ${resolved.details.resolved_by}, down for ${Math.round(resolved.details.duration_ms / 60_000)} min`,
+  );
+  const root = slack.posts.find((post) => !post.thread_ts);
+  const edited = root?.updates.at(-1);
+  if (edited) {
+    console.log(`\n${bold("── The first DM, edited in place (chat.update) ─────────────────────────")}`);
+    printBlocks(edited.blocks, edited.text);
+  }
+  const last = slack.posts.at(-1);
+  if (last && last !== reply && last.thread_ts) {
+    console.log(`\n${bold("── Last reply in the thread ─────────────────────────")}`);
+    printBlocks(last.blocks, last.text);
+  }
+  await printTimeline(sessionId);
+  return { resolved_by: resolved.details.resolved_by };
+}
+
+async function waitFor(find, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = find();
+    if (found) return found;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Presses Approve on the DM the way Slack would: a signed block_actions form post. */

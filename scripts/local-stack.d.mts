@@ -7,6 +7,8 @@ export interface LocalStackOptions {
   persistTo?: string;
   /** A state prepared by `migrateLocalState`, copied in instead of migrating again; not with `persistTo`. */
   migratedFrom?: string;
+  /** Bearer token of the stack's MCP caller `local`; a random one when absent. */
+  mcpToken?: string;
   log?: (line: string) => void;
   onWorkerLog?: (line: string) => void;
 }
@@ -16,6 +18,9 @@ export interface LocalStack {
   world: FakeWorld;
   worldUrl: string;
   operatorToken: string;
+  /** The MCP caller `local` (both mutating caps): connect with `Authorization: Bearer <mcpToken>`. */
+  mcpToken: string;
+  mcpUrl: string;
   persistTo: string;
   vars: Record<string, string>;
   fireCron(cron: string, time?: number): Promise<void>;

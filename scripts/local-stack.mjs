@@ -2,7 +2,7 @@
 // Queues in workerd), with migrations applied and every provider URL pointed at the fakes.
 // Used by `npm run dev`, `npm run demo` and the end-to-end and browser tests.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,7 +37,8 @@ async function configureWebhookSender(worldUrl, workerUrl, vars) {
  * migrations again. Not with `persistTo`, whose state would be overwritten.
  *
  * @param {{ port?: number, worldPort?: number, vars?: Record<string, string>, persistTo?: string,
- *   migratedFrom?: string, log?: (line: string) => void, onWorkerLog?: (line: string) => void }} options
+ *   migratedFrom?: string, mcpToken?: string, log?: (line: string) => void,
+ *   onWorkerLog?: (line: string) => void }} options
  */
 export async function startLocalStack(options = {}) {
   if (options.migratedFrom && options.persistTo) {
@@ -46,7 +47,17 @@ export async function startLocalStack(options = {}) {
   const log = options.log ?? (() => {});
   const world = await startFakeWorld({ port: options.worldPort ?? 0, log });
   seedDemoWorld(world);
-  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(12).toString("hex")}`;
+  const operatorToken = options.vars?.KORA_OPERATOR_TOKEN ?? `kora-local-${randomBytes(24).toString("hex")}`;
+  // One MCP caller, so Claude Code or the MCP Inspector can connect without editing anything.
+  // Local only: it may use the mutating tools too, against the fake world.
+  const mcpToken = options.mcpToken ?? `kora_mcp_local_${randomBytes(16).toString("hex")}`;
+  const mcpCallers = [
+    {
+      id: "local",
+      token_sha256: createHash("sha256").update(mcpToken).digest("hex"),
+      caps: ["kora__attempt_probe_autofix", "kora__send_email_to_operator"],
+    },
+  ];
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), "kora-local-"));
   const ownsPersist = !options.persistTo;
   const vars = {
@@ -67,6 +78,7 @@ export async function startLocalStack(options = {}) {
     KORA_PROBE_AUTOFIX_FLY_ENABLED: "true",
     KORA_SENTRY_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRETS.sentry,
     KORA_VERCEL_WEBHOOK_SECRET: LOCAL_WEBHOOK_SECRETS.vercel,
+    KORA_MCP_CALLERS: JSON.stringify(mcpCallers),
     ...options.vars,
   };
   mkdirSync(persistTo, { recursive: true });
@@ -114,7 +126,8 @@ export async function startLocalStack(options = {}) {
     ],
     {
       cwd: root,
-      env: { ...process.env, CI: "true", NO_COLOR: "1" },
+      // No `Request.cf` download: nothing local needs it, and offline it fails with a stack trace.
+      env: { ...process.env, CI: "true", NO_COLOR: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -176,6 +189,8 @@ export async function startLocalStack(options = {}) {
     world,
     worldUrl: world.url,
     operatorToken,
+    mcpToken,
+    mcpUrl: `${url}/mcp`,
     persistTo,
     vars,
     /** Fires a Cron Trigger with its own scheduled time, as Cloudflare would. */

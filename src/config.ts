@@ -54,6 +54,39 @@ const count = (fallback: number, min: number, max: number) =>
         .max(max, { error: `must be at most ${max}` }),
     );
 
+/** Fly app names: lowercase letters, digits and dashes (what `fly apps create` accepts). */
+const FLY_APP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_FLY_APPS = 100;
+
+/** `KORA_FLY_APPS`: comma-separated, in search order, each app once. */
+const flyAppList = z
+  .string()
+  .optional()
+  .transform((value) => [...new Set((value ?? "").split(",").map((app) => app.trim()))].filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z.string().regex(FLY_APP_NAME, {
+          error: "must be comma-separated Fly app names (lowercase letters, digits and dashes)",
+        }),
+      )
+      .max(MAX_FLY_APPS, { error: `must name at most ${MAX_FLY_APPS} apps` }),
+  );
+
+/**
+ * Long enough that guessing it is hopeless even for a client the login limit has not met yet
+ * (`openssl rand -hex 32` gives 64 characters). The message never repeats the value.
+ */
+export const MIN_OPERATOR_TOKEN_CHARS = 32;
+const operatorToken = optionalString.pipe(
+  z
+    .string()
+    .min(MIN_OPERATOR_TOKEN_CHARS, {
+      error: `must be at least ${MIN_OPERATOR_TOKEN_CHARS} characters (generate one with \`openssl rand -hex 32\`)`,
+    })
+    .optional(),
+);
+
 export const McpCaller = z.object({
   id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "id must match [A-Za-z0-9_.-]{1,64}" }),
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: "token_sha256 must be 64 lowercase hex characters" }),
@@ -86,12 +119,13 @@ export const Config = z.object({
   ANTHROPIC_API_KEY: optionalString,
   KORA_SLACK_BOT_TOKEN: optionalString,
   KORA_SLACK_SIGNING_SECRET: optionalString,
-  KORA_OPERATOR_TOKEN: optionalString,
+  KORA_OPERATOR_TOKEN: operatorToken,
   KORA_MCP_CALLERS: mcpCallers,
   /** Unset → that webhook route answers 503 (DESIGN §13). */
   KORA_SENTRY_WEBHOOK_SECRET: optionalString,
   KORA_VERCEL_WEBHOOK_SECRET: optionalString,
 
+  KORA_FLY_APPS: flyAppList,
   KORA_FLY_APP_NAME: optionalString,
   KORA_FLY_STAGING_APP_NAME: optionalString,
   KORA_SUPABASE_PROJECT_REF: optionalString,
@@ -130,7 +164,15 @@ export const Config = z.object({
   KORA_WAKE_AFTER_CYCLES: count(2, 1, 60),
   KORA_WAKE_COOLDOWN_MINUTES: count(30, 0, 10_080),
   KORA_AUTOFIX_MAX_RESTARTS: count(3, 0, 100),
+  /** Autonomous restarts (reasoning and MCP, not operator approvals) per hour across every machine. */
+  KORA_AUTOFIX_MAX_FLEET_RESTARTS: count(6, 0, 1_000),
   KORA_APPROVAL_TTL_MINUTES: count(60, 1, 1_440),
+  /** Shadow mode (DESIGN §12): a decision still unhealthy this long after is labeled `needed`. */
+  KORA_SHADOW_LABEL_MINUTES: count(10, 1, 1_440),
+  /** Incidents (DESIGN §11): healthy cycles before an incident is over, and what counts as flapping. */
+  KORA_RESOLVE_AFTER_CYCLES: count(3, 1, 60),
+  KORA_FLAP_CHANGES: count(4, 2, 100),
+  KORA_FLAP_WINDOW_MINUTES: count(30, 1, 1_440),
 
   /** Per provider call, counted from when the call gets one of the six connections. */
   KORA_PROBE_TIMEOUT_MS: count(8_000, 100, 25_000),

@@ -37,6 +37,23 @@ export const world = {
     lease: (id: string, owner?: string) => world.control<{ nonce: string }>("fly/lease", { id, owner }),
     state: () => world.control<{ app: string; machines: FakeMachine[] }[]>("fly/state", {}),
     faultAfter: (fault: SkippingFault) => world.control("fly/fault-after", fault),
+    /** A started machine whose checks turn critical; after a restart they read `after_restart`. */
+    hang: (id: string, options: { after_restart?: "passing" | "critical"; delay_ms?: number } = {}) =>
+      world.control("fly/hang", { id, ...options }),
+    /** The machine's host stops answering (`host_status: unreachable`), or answers again (`ok`). */
+    host: (id: string, status: "unreachable" | "ok", options: { recovers_on_restart?: boolean } = {}) =>
+      world.control("fly/host", { id, status, ...options }),
+    /** Every time the machine reaches `started` it exits again with `exit_code`, `after_ms` later. */
+    crashLoop: (id: string, options: { after_ms?: number; exit_code?: number } = {}) =>
+      world.control("fly/crash-loop", { id, ...options }),
+    /** Flips between crashed and started before each list call (`every_listing: false` stops it). */
+    flapping: (id: string, options: { every_listing?: boolean } = {}) =>
+      world.control("fly/flapping", { id, ...options }),
+    /** Flips the machine once: started → crashed, anything else → started. */
+    flip: (id: string) => world.control<{ state: string }>("fly/flip", { id }),
+    /** `count` machines in one app (ids `<id_prefix>0000`…); returns their ids. */
+    fleet: (app: string, count: number, seed: Omit<MachineSeed, "app" | "id"> & { id_prefix?: string } = {}) =>
+      world.control<{ ids: string[] }>("fly/fleet", { app, count, ...seed }),
   },
   anthropic: {
     script: (replies: ScriptedReply[]) => world.control("anthropic/script", { replies }),

@@ -7,11 +7,14 @@ import { approvalBlockId, approvalNoteBlockId, type Approval, type ClickRefusal 
 export const APPROVE_ACTION_ID = "kora_approval_approve";
 export const DISMISS_ACTION_ID = "kora_approval_dismiss";
 
+/** Why the operator is asked, when the DM does not say otherwise: the envelope is off. */
+export const ENVELOPE_OFF_WHY = "Its fix envelope is off, so Kora did not act alone.";
+
 /**
  * What the DM adds when a fix waits for the operator: one line saying what would run and until
  * when, and Approve / Dismiss buttons whose value is the approval id, never the parameters.
  */
-export function approvalBlocks(approval: Approval): AnyMessageBlock[] {
+export function approvalBlocks(approval: Approval, why: string = ENVELOPE_OFF_WHY): AnyMessageBlock[] {
   const expires = Math.floor(new Date(approval.expires_at).getTime() / 1000);
   const blockId = approvalBlockId(approval);
   const section: SectionBlock = {
@@ -21,7 +24,7 @@ export function approvalBlocks(approval: Approval): AnyMessageBlock[] {
       type: "mrkdwn",
       text:
         `*Waiting for you:* \`${approval.action}\` on \`${approval.target_id}\` (${approval.probe}). ` +
-        `Its fix envelope is off, so Kora did not act alone. Approving runs the same checks again ` +
+        `${why} Approving runs the same checks again ` +
         `(target, state, restart budget, leases) before anything changes. ` +
         `Expires <!date^${expires}^{date_short_pretty} {time}|${approval.expires_at}>.`,
     },

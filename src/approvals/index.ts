@@ -3,3 +3,4 @@ export { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "./blocks";
 export { handleApprovalClick } from "./click";
 export type { ApprovalClick } from "./model";
 export { approvalBlocksForAttempts } from "./offer";
+export { retryApprovalBlocks } from "./retry-offer";

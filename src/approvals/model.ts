@@ -106,12 +106,17 @@ export type Eligibility =
   | { eligible: false; why: "would_fail_gate"; rejection_reason: RejectionReason };
 
 /**
- * Pure. An Approve button is offered only when gate 2 (envelope off) was the one refusal and
- * gates 1, 3 and 4 pass without it: approving can stand in for the envelope, never for a gate
- * that judges the fix itself. Gate 5 needs Fly and runs again at click time.
+ * Pure. An Approve button is offered only when gate 2 was the one thing in the way — the envelope
+ * off, autonomy paused, or shadow mode holding the fix back (DESIGN §12) — and gates 1, 3 and 4
+ * pass without it: approving can stand in for gate 2, never for a gate that judges the fix
+ * itself. Gate 5 needs Fly and runs again at click time.
  */
 export function approvalEligibility(attempt: AutofixAttemptDetails): Eligibility {
-  if (attempt.status !== "rejected" || attempt.rejection_reason !== "envelope_disabled") {
+  const heldByGate2 =
+    attempt.status === "shadowed" ||
+    (attempt.status === "rejected" &&
+      (attempt.rejection_reason === "envelope_disabled" || attempt.rejection_reason === "autonomy_paused"));
+  if (!heldByGate2) {
     return { eligible: false, why: "not_refused_by_envelope" };
   }
   const gates = runAutofixGates(attempt, { env: {}, skipEnvelopeGate: true });
@@ -125,6 +130,13 @@ export function approvalEligibility(attempt: AutofixAttemptDetails): Eligibility
       reason: attempt.reason_from_reasoning,
     },
   };
+}
+
+/** The sentence above the buttons saying why Kora is asking; `undefined` keeps the envelope-off one. */
+export function approvalReason(attempt: AutofixAttemptDetails): string | undefined {
+  if (attempt.status === "shadowed") return "Shadow mode held it back, so Kora changed nothing.";
+  if (attempt.rejection_reason === "autonomy_paused") return "Autonomy is paused, so Kora did not act alone.";
+  return undefined;
 }
 
 export type Decision = "approve" | "dismiss";

@@ -1,8 +1,8 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
 import type { Config, KoraEnv } from "../config";
-import type { AutofixAttemptDetails } from "../contracts";
+import type { AutofixAttemptDetails, IncidentScope } from "../contracts";
 import { approvalBlocks } from "./blocks";
-import { approvalEligibility, newApprovalId, type Approval, type Eligibility } from "./model";
+import { approvalEligibility, approvalReason, newApprovalId, type Approval, type Eligibility } from "./model";
 import { findOpenApproval, getApproval, insertApproval } from "./store";
 
 export type ApprovalOffer = { offered: true; approval: Approval } | { offered: false; eligibility: Eligibility };
@@ -38,7 +38,10 @@ export async function offerApproval(
 
 /**
  * The Approve/Dismiss blocks for an investigation's DM: one approval per fix the envelope refused
- * that would otherwise pass gates 1, 3 and 4 (`approvalEligibility`), at most one per target.
+ * that would otherwise pass gates 1, 3 and 4 (`approvalEligibility`), at most one per target, and
+ * only for the incident's own targets. With the envelope off, gate 2 refuses before gate 5 can
+ * check the scope, so without this a model steered by injected text ("the real fault is machine
+ * X") would put a button for an unrelated machine in front of the operator.
  */
 export async function approvalBlocksForAttempts(
   env: Pick<KoraEnv, "DB">,
@@ -46,16 +49,18 @@ export async function approvalBlocksForAttempts(
   caller_session_id: string,
   attempts: readonly AutofixAttemptDetails[],
   now: Date,
+  incident: Pick<IncidentScope, "probe" | "targets">,
 ): Promise<AnyMessageBlock[]> {
   const blocks: AnyMessageBlock[] = [];
   const offered = new Set<string>();
+  const inScope = new Set(incident.targets.map((entry) => `${incident.probe}:${entry.target}`));
   for (const attempt of attempts) {
     const key = `${attempt.probe}:${attempt.target_id}`;
-    if (offered.has(key)) continue;
+    if (offered.has(key) || !inScope.has(key)) continue;
     const offer = await offerApproval(env, config, caller_session_id, attempt, now);
     if (!offer.offered) continue;
     offered.add(key);
-    blocks.push(...approvalBlocks(offer.approval));
+    blocks.push(...approvalBlocks(offer.approval, approvalReason(attempt)));
   }
   return blocks;
 }

@@ -1,4 +1,5 @@
 import { secretValues, type KoraEnv } from "../config";
+import { boundDetails } from "./bound";
 import { redactSecrets } from "./redact";
 import type { AuditSource, Seam, SeamDetails } from "../contracts";
 
@@ -33,7 +34,8 @@ const WRITE_ATTEMPTS = 3;
 /**
  * Writes one audit row to D1 and prints it as one JSON line for `wrangler tail`. A failed write
  * is retried and then thrown: the work that needed the row fails (and is retried by its queue or
- * cron) rather than going on without a trace. Configured secret values are redacted first.
+ * cron) rather than going on without a trace. Configured secret values are redacted first, then
+ * `details` is bounded (audit/bound.ts): an oversized row is clipped with a marker, never dropped.
  */
 export async function recordAudit<S extends Seam>(
   env: KoraEnv,
@@ -47,7 +49,7 @@ export async function recordAudit<S extends Seam>(
     seam: event.seam,
     caller_session_id: redactSecrets(event.caller_session_id, secrets).value,
     source: event.source,
-    details: redactSecrets(event.details as Record<string, unknown>, secrets).value,
+    details: boundDetails(redactSecrets(event.details as Record<string, unknown>, secrets).value).value,
   };
   const statement = env.DB.prepare(
     `INSERT INTO audit_events (id, emitted_at, seam, caller_session_id, source, details)

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import { AutofixAttemptDetails } from "./rows/autofix";
+import {
+  AutonomyCommandRefusedDetails,
+  AutonomyPausedDetails,
+  AutonomyResumedDetails,
+  ShadowLabeledDetails,
+} from "./rows/autonomy";
 import { EventReceivedDetails } from "./rows/events";
 import { ExportCompletedDetails } from "./rows/export";
+import { IncidentEscalatedDetails, IncidentResolvedDetails } from "./rows/incident";
 import { ApprovalRefusedDetails, FixApprovedDetails, FixDismissedDetails } from "./rows/operator";
 import { EmailSentDetails, ToolCallDeniedDetails } from "./rows/tools";
 import {
@@ -30,6 +37,12 @@ export const SEAM_DETAILS = {
   "operator.approval_refused": ApprovalRefusedDetails,
   "audit.export_completed": ExportCompletedDetails,
   "probe.event_received": EventReceivedDetails,
+  "autofix.shadow_labeled": ShadowLabeledDetails,
+  "operator.autonomy_paused": AutonomyPausedDetails,
+  "operator.autonomy_resumed": AutonomyResumedDetails,
+  "operator.autonomy_command_refused": AutonomyCommandRefusedDetails,
+  "probe.incident_escalated": IncidentEscalatedDetails,
+  "probe.incident_resolved": IncidentResolvedDetails,
 } as const;
 
 export type Seam = keyof typeof SEAM_DETAILS;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { WakeEnvelope } from "./envelopes";
 import { ProbeName } from "./probes";
 
 /**
@@ -19,6 +20,10 @@ export const WakeTarget = z.object({
   detail: z.record(z.string(), z.unknown()),
   /** Fly only: the app the machine was seen in, where gate 5 looks first. */
   fly_app: z.string().min(1).max(100).optional(),
+  /** The first unhealthy observation of this failure (a cycle's scheduled time): a re-failure says how long after the fix it came. */
+  unhealthy_since: z.iso.datetime({ offset: true }).optional(),
+  /** A flapping target: how many times its status changed within the flap window. */
+  status_changes: z.number().int().nonnegative().optional(),
 });
 export type WakeTarget = z.infer<typeof WakeTarget>;
 
@@ -33,7 +38,7 @@ const WakeCommon = z.object({
   observed_at: z.iso.datetime({ offset: true }),
   consecutive_unhealthy: z.number().int().positive(),
   detail: z.record(z.string(), z.unknown()),
-  envelope: z.object({ enabled: z.boolean(), fix_name: z.string().nullable() }),
+  envelope: WakeEnvelope,
 });
 
 export const WakeMessageV1 = WakeCommon.extend({ v: z.literal(1) });

@@ -2,7 +2,8 @@ import type { z } from "zod";
 import type { Config } from "../config";
 import { err } from "../contracts";
 import { fetchJson, type CallError, type CallResult } from "../outbound/fetch-json";
-import { Machine, MachineLease, MachineList, StartMachineResponse, WaitMachineResponse } from "./machine";
+import { machineSchemaFor, MachineLease, MachineList, StartMachineAnswer, WaitMachineResponse } from "./machine";
+import type { Machine, StartMachineResponse } from "./machine";
 
 /**
  * A typed Fly Machines client (docs/provider-apis.md §1). Every call has a timeout and every failure
@@ -23,8 +24,9 @@ export interface FlyClientOptions {
 }
 
 export interface FlyClient {
+  /** The app's machines; one listed without an id cannot be named and is left out. */
   listMachines(app: string): Promise<FlyResult<Machine[]>>;
-  /** One machine with its `checks` and `events` (newest first). */
+  /** One machine with its `checks` and `events` (newest first); `not_found` when it is not in `app`. */
   getMachine(app: string, id: string): Promise<FlyResult<Machine>>;
   startMachine(app: string, id: string, lease?: { nonce: string }): Promise<FlyResult<StartMachineResponse>>;
   restartMachine(app: string, id: string, lease?: { nonce: string }): Promise<FlyResult<void>>;
@@ -34,7 +36,7 @@ export interface FlyClient {
     id: string,
     options: { state: WaitState; timeout_seconds: number },
   ): Promise<FlyResult<WaitMachineResponse>>;
-  /** `conflict` when someone else (a deploy) holds the lease. */
+  /** `conflict` when someone else (a deploy) holds the lease; `not_found` when the machine is not in `app`. */
   acquireLease(
     app: string,
     id: string,
@@ -85,11 +87,12 @@ export function createFlyClient(config: FlyClientConfig, options: FlyClientOptio
 
   return {
     listMachines: (app) => call("GET", machinePath(app), MachineList),
-    getMachine: (app, id) => call("GET", machinePath(app, id), Machine),
+    getMachine: (app, id) => call("GET", machinePath(app, id), machineSchemaFor(id)),
     startMachine: (app, id, lease) =>
-      call("POST", machinePath(app, id, "start"), StartMachineResponse, { headers: leaseHeader(lease) }),
+      call("POST", machinePath(app, id, "start"), StartMachineAnswer, { headers: leaseHeader(lease) }),
+    // A plain restart: the spec documents only `timeout` and `signal`, and Fly's defaults are wanted.
     restartMachine: (app, id, lease) =>
-      call("POST", `${machinePath(app, id, "restart")}?force_stop=false`, null, { headers: leaseHeader(lease) }),
+      call("POST", machinePath(app, id, "restart"), null, { headers: leaseHeader(lease) }),
     waitForState: (app, id, { state, timeout_seconds }) => {
       const seconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil(timeout_seconds)));
       return call("GET", `${machinePath(app, id, "wait")}?state=${state}&timeout=${seconds}`, WaitMachineResponse, {

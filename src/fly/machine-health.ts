@@ -10,7 +10,9 @@ export type MachineVerdict =
       status: "unhealthy";
       reason:
         "checks_failing" | "host_unreachable" | "crashed" | "oom_killed" | "failed" | "wedged" | "stopped_unexplained";
-    };
+    }
+  /** Fly answered without a state: nothing can be said, and nothing is done. */
+  | { status: "error"; reason: "state_unknown" };
 
 /** The docs call a machine wedged after this long in a transient state (10 min for `updating`). */
 const WEDGED_AFTER_MS = 5 * 60_000;
@@ -28,12 +30,16 @@ const TRANSIENT_STATES = new Set([
 ]);
 
 /**
- * The Fly probe rule (pure, `now` passed in). A machine stopped by autostop or by someone's
- * request, or one that exited cleanly, is healthy: that is how scale-to-zero looks. One that
- * crashed, was OOM-killed, failed, is stuck in a transient state, or fails a check is not.
+ * The Fly rule (pure, `now` passed in), the one function behind the probe, gate 5 and the fix's
+ * verdict. A machine stopped by autostop or by someone's request, or one that exited cleanly, is
+ * healthy: that is how scale-to-zero looks. One that crashed, was OOM-killed, failed, is stuck in
+ * a transient state, or runs with a critical check or on an unreachable host is not — Fly itself
+ * never restarts a `started` machine for failing its checks (docs/provider-apis.md §1).
  */
 export function judgeMachine(machine: Machine, now: Date): MachineVerdict {
   switch (machine.state) {
+    case undefined:
+      return { status: "error", reason: "state_unknown" };
     case "started":
       if (machine.host_status === "unreachable") return { status: "unhealthy", reason: "host_unreachable" };
       return failingChecks(machine).length > 0
@@ -69,8 +75,14 @@ function judgeStopped(machine: Machine): MachineVerdict {
   return { status: "unhealthy", reason: "stopped_unexplained" };
 }
 
+/** The critical checks, by name. A check without a status is not counted either way. */
 export function failingChecks(machine: Machine): string[] {
-  return machine.checks.filter((check) => check.status === "critical").map((check) => check.name);
+  return machine.checks.filter((check) => check.status === "critical").map((check) => check.name ?? "unnamed check");
+}
+
+/** Running and judged healthy by the same rule: checks not critical, host reachable. */
+export function isRunningHealthy(machine: Machine, now: Date): boolean {
+  return machine.state === "started" && judgeMachine(machine, now).status === "healthy";
 }
 
 /** True when the machine's own events cannot tell why it stopped (the list may leave them out). */
@@ -105,6 +117,7 @@ const READABLE: Record<MachineVerdict["reason"], string> = {
   failed: "failed to start",
   wedged: "stuck in a transient state",
   stopped_unexplained: "stopped with no exit event to explain it",
+  state_unknown: "Fly did not say which state it is in",
 };
 
 /** A small, operator-readable detail for one machine: facts, not the raw payload. */
@@ -115,7 +128,7 @@ export function machineDetail(
 ): Record<string, unknown> & { summary: string } {
   const exit = latestExit(machine);
   const failing = failingChecks(machine);
-  let summary = `${app}/${machine.id} (${machine.name || "unnamed"}) ${machine.state}: ${READABLE[verdict.reason]}`;
+  let summary = `${app}/${machine.id} (${machine.name || "unnamed"}) ${machine.state ?? "no state"}: ${READABLE[verdict.reason]}`;
   if (verdict.reason === "crashed" && exit?.exit_code !== undefined) summary += ` with exit code ${exit.exit_code}`;
   if (failing.length > 0) summary += ` (${failing.join(", ")})`;
   return {
@@ -124,8 +137,9 @@ export function machineDetail(
     app,
     machine_id: machine.id,
     name: machine.name,
-    state: machine.state,
+    state: machine.state ?? null,
     region: machine.region,
+    ...(machine.host_status && machine.host_status !== "ok" ? { host_status: machine.host_status } : {}),
     ...(exit
       ? {
           exit: {

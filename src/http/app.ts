@@ -4,10 +4,13 @@ import { parseConfig } from "../config";
 import type { AppEnv } from "./app-env";
 import { auditRoutes } from "./audit-routes";
 import { consoleRoutes } from "./console/routes";
+import { autonomyRoutes, envelopeRoutes } from "./envelope-routes";
 import { exportRoutes } from "./export-routes";
+import { incidentRoutes } from "./incident-routes";
 import { investigationRoutes } from "./investigation-routes";
 import { sessionRoutes } from "./session-routes";
 import { slackInteractionRoutes } from "./slack-interactions";
+import { slackCommandRoutes } from "./slack-commands";
 import { webhookRoutes } from "./webhook-routes";
 import { HttpError, renderError } from "./errors";
 import { requireOperator } from "./operator-auth";
@@ -34,6 +37,7 @@ app.route("/mcp", mcpRoutes);
 
 // Slack signs its requests (KORA_SLACK_SIGNING_SECRET); the operator token does not apply here.
 app.route("/slack/interactions", slackInteractionRoutes);
+app.route("/slack/commands", slackCommandRoutes);
 
 // Providers sign their events (KORA_SENTRY_WEBHOOK_SECRET, KORA_VERCEL_WEBHOOK_SECRET).
 app.route("/webhooks", webhookRoutes);
@@ -51,8 +55,11 @@ api.use(
 );
 api.route("/audit", auditRoutes);
 api.route("/audit/export", exportRoutes);
+api.route("/incidents", incidentRoutes);
 api.route("/investigations", investigationRoutes);
 api.route("/sessions", sessionRoutes);
+api.route("/envelopes", envelopeRoutes);
+api.route("/autonomy", autonomyRoutes);
 app.route("/api", api);
 
 // The operator console (cookie login, not the bearer token); its routes name their own paths.

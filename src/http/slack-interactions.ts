@@ -9,7 +9,7 @@ import { verifySlackSignature, type SignatureCheck } from "../slack/signature";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
 
-const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>["reason"], string> = {
+export const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>["reason"], string> = {
   missing_headers: "X-Slack-Signature and X-Slack-Request-Timestamp are required",
   malformed_headers: "X-Slack-Signature must be v0=<64 hex> and X-Slack-Request-Timestamp unix seconds",
   stale_timestamp: "X-Slack-Request-Timestamp is more than five minutes old",

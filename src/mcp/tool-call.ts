@@ -2,7 +2,7 @@ import type { CallToolResult } from "@modelcontextprotocol/server";
 import { recordAudit } from "../audit/record";
 import { redactSecrets } from "../audit/redact";
 import { type Config, type KoraEnv, type McpCaller, secretValues } from "../config";
-import { describeZodError, type ToolContext } from "../contracts/index";
+import { describeZodError, JSONRPC_ID_HASH_PREFIX, sha256Hex, type ToolContext } from "../contracts/index";
 import type { ToolDefinition, ToolResult } from "../tools";
 
 export interface McpCallScope {
@@ -50,7 +50,7 @@ export async function callToolForMcp(
           tool: tool.name,
           reason: gate.reason,
           missing_cap: gate.missing_cap,
-          jsonrpc_id: jsonrpcId,
+          jsonrpc_id: await auditableJsonRpcId(jsonrpcId),
         },
       },
       scope.now(),
@@ -78,6 +78,20 @@ export async function callToolForMcp(
     now: scope.now,
   };
   return reply(await tool.run(input.data, ctx));
+}
+
+/** An id a client would really choose: a counter, a uuid, a short name. */
+const PLAIN_JSONRPC_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/**
+ * The JSON-RPC id as the denial row keeps it. The id is the caller's own text (up to the whole
+ * 64 KiB body), the row is exported and read back by the model, so a read-only caller could
+ * plant instructions there: a plain id is kept as it is, anything else only as its SHA-256,
+ * which still lets the caller's own logs be matched against the row.
+ */
+export async function auditableJsonRpcId(id: string | number): Promise<string | number> {
+  if (typeof id === "number" || PLAIN_JSONRPC_ID.test(id)) return id;
+  return `${JSONRPC_ID_HASH_PREFIX}${await sha256Hex(id)}`;
 }
 
 export type CapGateResult = { allowed: true } | { allowed: false; reason: "missing_cap"; missing_cap: string };

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { redactThenClip } from "../audit/redact";
 import { describeZodError, err, ok, type Result } from "../contracts";
 
 /**
@@ -6,6 +7,11 @@ import { describeZodError, err, ok, type Result } from "../contracts";
  * read the whole body, classify the status, parse the JSON with a zod schema. Failures come
  * back as values in one vocabulary, so each caller decides what a failure means for it with an
  * exhaustive `switch`; a provider's own error text is kept short and treated as data.
+ *
+ * A provider that echoes the request's credential in its error (some do, on a 401) must not hand
+ * it to Kora's rows, DMs or prompts: the bearer token sent and the caller's `secrets` are
+ * redacted from every message *before* it is clipped, so a token straddling the cut cannot
+ * survive as a prefix.
  */
 
 export type CallErrorKind =
@@ -46,12 +52,22 @@ export interface JsonCall {
   /** How the call is named in messages, e.g. `Fly GET /v1/apps/web/machines`. */
   what: string;
   fetch?: typeof fetch;
+  /**
+   * Values that must never appear in a failure's text, beyond the bearer token of `headers`
+   * (always redacted): e.g. every configured secret (`secretValues(env)`).
+   */
+  secrets?: readonly string[];
 }
 
 const MAX_PROVIDER_TEXT = 200;
+/** The call's name, its status and the provider's text. */
+const MAX_MESSAGE = 400;
 
 /** `schema: null` for calls whose answer carries nothing Kora reads (200 is enough). */
 export async function fetchJson<T>(call: JsonCall, schema: z.ZodType<T> | null): Promise<CallResult<T>> {
+  const secrets = callSecrets(call);
+  const failure = (kind: CallErrorKind, message: string) =>
+    err<CallError>({ kind, message: redactThenClip(message, secrets, MAX_MESSAGE) });
   const send = call.fetch ?? fetch;
   let response: Response;
   try {
@@ -77,7 +93,7 @@ export async function fetchJson<T>(call: JsonCall, schema: z.ZodType<T> | null):
   } catch {
     return failure("timeout", `${call.what}: the response body did not arrive within the timeout`);
   }
-  if (!response.ok) return err(classifyStatus(call.what, response, text));
+  if (!response.ok) return err(classifyStatus(call.what, response, text, secrets));
   if (schema === null) return ok(undefined as T);
   const parsed = schema.safeParse(parseJson(text));
   if (!parsed.success) {
@@ -94,8 +110,11 @@ export function endpoint(base: string, path: string): URL {
   return new URL(path.replace(/^\//, ""), base.endsWith("/") ? base : `${base}/`);
 }
 
-function failure(kind: CallErrorKind, message: string): { ok: false; error: CallError } {
-  return err({ kind, message });
+/** The credential this call sends (the scheme stripped) and the caller's own secrets. */
+function callSecrets(call: JsonCall): string[] {
+  const authorization = Object.entries(call.headers ?? {}).find(([name]) => name.toLowerCase() === "authorization");
+  const credential = authorization?.[1].replace(/^\s*\S+\s+/, "").trim();
+  return [...(credential && credential.length >= 6 ? [credential] : []), ...(call.secrets ?? [])];
 }
 
 /** A DOMException named TimeoutError (AbortSignal.timeout, and the probes' own slot timeout). */
@@ -111,14 +130,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-function classifyStatus(what: string, response: Response, text: string): CallError {
+function classifyStatus(what: string, response: Response, text: string, secrets: readonly string[]): CallError {
   const status = response.status;
-  const provider = providerMessage(text);
+  const provider = redactThenClip(providerMessage(text), secrets, MAX_PROVIDER_TEXT);
   const kind = kindForStatus(status);
   const retryAfter = kind === "rate_limited" ? parseRetryAfter(response.headers.get("retry-after")) : undefined;
   return {
     kind,
-    message: `${what} answered ${status}${provider ? `: ${provider}` : ""}`,
+    message: redactThenClip(`${what} answered ${status}${provider ? `: ${provider}` : ""}`, secrets, MAX_MESSAGE),
     status,
     provider_message: provider,
     ...(retryAfter === undefined ? {} : { retry_after_seconds: retryAfter }),
@@ -156,7 +175,8 @@ function parseRetryAfter(value: string | null): number | undefined {
 
 /**
  * Providers name the problem in different fields (`message`, `error.message`, `error`, `detail`,
- * `messages`); take the first that is there, else the start of the body.
+ * `messages`); take the first that is there, else the body. Whole, not clipped: the caller
+ * redacts before it clips.
  */
 function providerMessage(text: string): string {
   const body = parseJson(text);
@@ -172,7 +192,7 @@ function providerMessage(text: string): string {
       Array.isArray(record.messages) ? record.messages.join("; ") : undefined,
     ];
     const found = candidates.find((value): value is string => typeof value === "string" && value.length > 0);
-    if (found) return found.slice(0, MAX_PROVIDER_TEXT);
+    if (found) return found;
   }
-  return text.trim().slice(0, MAX_PROVIDER_TEXT);
+  return text.trim();
 }

@@ -1,4 +1,22 @@
 /** The public entry of probes/: what other folders may import. Everything else here is internal. */
 export { runProbeCycle } from "./cycle/cycle";
-export { getProbeHistory, getProbeStatus, getRecentCycles, type ProbeCycleRow, type ProbeStatusRow } from "./queries";
+export {
+  getProbeStatus,
+  getRecentCycles,
+  getTargetTransitions,
+  getTransitionsInWindow,
+  type ProbeCycleRow,
+  type ProbeStatusRow,
+  type ProbeTransitionRow,
+  type TargetKey,
+} from "./queries";
+export {
+  formatUptime,
+  statusIntervals,
+  uptimeOf,
+  type StatusChange,
+  type StatusInterval,
+  type TimelineStatus,
+  type Uptime,
+} from "./uptime";
 export { runAllProbes } from "./providers/run-probes";

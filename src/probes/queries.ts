@@ -28,15 +28,19 @@ export const ProbeStatusRow = z.object({
 });
 export type ProbeStatusRow = z.infer<typeof ProbeStatusRow>;
 
-export const ProbeHistoryRow = z.object({
-  scheduled_time: z.number().int(),
+/**
+ * One status change of one target (table `probe_transitions`): history is kept as changes, not
+ * as one row per target per minute. `from_status` is null for the first observation of a target.
+ */
+export const ProbeTransitionRow = z.object({
   probe: ProbeName,
   target: z.string(),
-  status: ProbeStatus,
+  at: z.string(),
+  from_status: ProbeStatus.nullable(),
+  to_status: ProbeStatus,
   detail: detailColumn,
-  observed_at: z.string(),
 });
-export type ProbeHistoryRow = z.infer<typeof ProbeHistoryRow>;
+export type ProbeTransitionRow = z.infer<typeof ProbeTransitionRow>;
 
 export const ProbeCycleRow = z.object({
   scheduled_time: z.number().int(),
@@ -71,21 +75,60 @@ export async function getTargetStatus(
   return row ? ProbeStatusRow.parse(row) : null;
 }
 
-/** Recent results of one target, newest first (at most `limit`, capped at 500). */
-export async function getProbeHistory(
+const TRANSITION_COLUMNS = "probe, target, at, from_status, to_status, detail";
+
+/** The latest status changes of one target, newest first (at most `limit`, capped at 500). */
+export async function getTargetTransitions(
   db: D1Database,
   probe: ProbeName,
   target: string,
-  limit = 60,
-): Promise<ProbeHistoryRow[]> {
+  limit = 10,
+): Promise<ProbeTransitionRow[]> {
   const { results } = await db
     .prepare(
-      `SELECT scheduled_time, probe, target, status, detail, observed_at FROM probe_results
-       WHERE probe = ?1 AND target = ?2 ORDER BY seq DESC LIMIT ?3`,
+      `SELECT ${TRANSITION_COLUMNS} FROM probe_transitions
+       WHERE probe = ?1 AND target = ?2 ORDER BY at DESC LIMIT ?3`,
     )
     .bind(probe, target, Math.min(Math.max(1, limit), 500))
     .all();
-  return z.array(ProbeHistoryRow).parse(results);
+  return z.array(ProbeTransitionRow).parse(results);
+}
+
+export interface TargetKey {
+  probe: ProbeName;
+  target: string;
+}
+
+/**
+ * What is needed to draw the given targets over `[from, to]`: every transition inside the window
+ * plus, per target, the last one before it (its `to_status` is the status the window opens
+ * with). Oldest first per target. Each target is one seek on the primary key `(probe, target,
+ * at)`, so the rows read grow with the changes drawn, not with the table. The targets travel as
+ * one JSON parameter: D1 allows 100 bound parameters a statement.
+ */
+export async function getTransitionsInWindow(
+  db: D1Database,
+  targets: readonly TargetKey[],
+  window: { from: Date; to: Date },
+): Promise<ProbeTransitionRow[]> {
+  if (targets.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `WITH wanted (probe, target) AS (
+         SELECT DISTINCT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))
+       SELECT t.probe, t.target, t.at, t.from_status, t.to_status, t.detail
+       FROM wanted w JOIN probe_transitions t ON t.probe = w.probe AND t.target = w.target
+       WHERE t.at <= ?3 AND t.at >= COALESCE(
+         (SELECT MAX(b.at) FROM probe_transitions b WHERE b.probe = w.probe AND b.target = w.target AND b.at < ?2), '')
+       ORDER BY t.probe, t.target, t.at`,
+    )
+    .bind(
+      JSON.stringify(targets.map((key) => [key.probe, key.target])),
+      window.from.toISOString(),
+      window.to.toISOString(),
+    )
+    .all();
+  return z.array(ProbeTransitionRow).parse(results);
 }
 
 /** The most recent cycles, newest first: shows whether the cron is running and finishing. */

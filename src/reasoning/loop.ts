@@ -1,5 +1,5 @@
 import type { ContentBlock, MessageParam, TextBlock, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
-import type { Config } from "../config";
+import { secretValues, type Config } from "../config";
 import type { ToolContext, WakeMessage } from "../contracts";
 import {
   createAnthropic,
@@ -11,7 +11,7 @@ import {
 import { addUsage, estimateUsageCost, ZERO_USAGE, type TokenUsage } from "./cost";
 import { SYSTEM_BLOCKS } from "./system-prompt";
 import { reasoningToolSpecs } from "./tool-use";
-import { runToolUse, type ToolCallRecord } from "./tool-use";
+import { refuseToolUse, runToolUse, type ToolCallRecord, type ToolCallRefusal } from "./tool-use";
 import { wakePrompt } from "./wake-prompt";
 
 export interface LoopLimits {
@@ -20,9 +20,24 @@ export interface LoopLimits {
   deadline_ms: number;
   /** `max_tokens` of each model call; by default the model's own (`modelCallSettings`). */
   max_tokens?: number;
+  /** Tool calls run per model turn; the turn's further calls are refused. */
+  max_tool_calls_per_turn: number;
+  /** Tool calls run per investigation; later ones are refused. */
+  max_tool_calls: number;
 }
 
-export const DEFAULT_LOOP_LIMITS: LoopLimits = { max_turns: 8, deadline_ms: 5 * 60_000 };
+/**
+ * A triage is a few reads and at most a fix per target and one email. The caps keep one turn of
+ * an injected "restart everything" (or a model stuck calling tools) from outlasting the consumer:
+ * the deadline is checked before every call, not only between model calls, and the caps bound
+ * how much one turn and one investigation can do before the deadline is even near.
+ */
+export const DEFAULT_LOOP_LIMITS: LoopLimits = {
+  max_turns: 8,
+  deadline_ms: 5 * 60_000,
+  max_tool_calls_per_turn: 8,
+  max_tool_calls: 24,
+};
 
 /** How the loop ended; everything but `engine_failed` produced a summary from the model. */
 export type LoopEnd = "end_turn" | "max_tokens" | "refusal" | "max_turns" | "deadline" | "engine_failed";
@@ -42,8 +57,10 @@ export interface ReasoningOutcome {
 /**
  * The explicit tool loop of DESIGN §5: `messages.create`, then each `tool_use` parsed and run
  * through the registry (gates and audit inside the tools), until the model ends its turn or a
- * bound (turns, deadline, tokens) is reached. The model never acts by itself: only `runToolUse`
- * does, one call at a time, with the wake's caller_session_id and `source: "reasoning"`.
+ * bound is reached: turns, tokens, tool calls per turn and per investigation, and the deadline,
+ * checked before every model call and every tool call (a refused call still gets its result).
+ * The model never acts by itself: only `runToolUse` does, one call at a time, with the wake's
+ * caller_session_id and `source: "reasoning"`.
  */
 export async function runReasoningLoop(input: {
   wake: WakeMessage;
@@ -61,11 +78,21 @@ export async function runReasoningLoop(input: {
   const settings = modelCallSettings(input.model, input.config.KORA_MODEL_EFFORT);
   const maxTokens = limits.max_tokens ?? settings.max_tokens;
   const tools = reasoningToolSpecs();
-  const messages: MessageParam[] = [{ role: "user", content: wakePrompt(input.wake, input.config) }];
+  const secrets = secretValues(input.ctx.env);
+  const messages: MessageParam[] = [{ role: "user", content: wakePrompt(input.wake, input.config, secrets) }];
   const toolCalls: ToolCallRecord[] = [];
   let usage = ZERO_USAGE;
   let turns = 0;
   let lastText = "";
+  let toolCallsRun = 0;
+
+  /** Why the next call may not run, checked before each one. */
+  const refusalBefore = (ranThisTurn: number): [ToolCallRefusal, number] | null => {
+    if (clock() >= deadline) return ["deadline", limits.deadline_ms];
+    if (ranThisTurn >= limits.max_tool_calls_per_turn) return ["turn_limit", limits.max_tool_calls_per_turn];
+    if (toolCallsRun >= limits.max_tool_calls) return ["investigation_limit", limits.max_tool_calls];
+    return null;
+  };
 
   const finish = (end: LoopEnd, engineError?: EngineError): ReasoningOutcome => ({
     model: input.model,
@@ -119,11 +146,20 @@ export async function runReasoningLoop(input: {
       case "tool_use": {
         const uses = response.content.filter((block): block is ToolUseBlock => block.type === "tool_use");
         const results = [];
+        let ranThisTurn = 0;
         for (const use of uses) {
-          const { result, record } = await runToolUse(use, input.ctx);
+          const refusal = refusalBefore(ranThisTurn);
+          const { result, record } = refusal
+            ? refuseToolUse(use, input.ctx, ...refusal)
+            : await runToolUse(use, input.ctx);
+          if (!refusal) {
+            ranThisTurn += 1;
+            toolCallsRun += 1;
+          }
           toolCalls.push(record);
           results.push(result);
         }
+        // Past the deadline the loop ends at the top, without another model call.
         messages.push({ role: "user", content: results });
         continue;
       }

@@ -1,11 +1,12 @@
 import type { Tool, ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import { AuditWriteError } from "../audit/record";
-import { redactSecrets } from "../audit/redact";
+import { redactSecrets, redactThenClip } from "../audit/redact";
 import { secretValues } from "../config";
 import { AutofixAttemptDetails, type ToolContext, zodProblems } from "../contracts";
 import { AUTOFIX_TOOL_NAME, getTool, REASONING_TOOL_ALLOWLIST } from "../tools";
 import type { ToolDefinition } from "../tools";
+import { fenced, fencedJson } from "./fence";
 
 /** A tool's zod input as the JSON Schema the Messages API reads (`type: "object"` at the top). */
 export function inputSchemaOf(tool: ToolDefinition): Tool.InputSchema {
@@ -33,11 +34,56 @@ export function reasoningToolSpecs(): Tool[] {
 /** Keeps one tool answer from filling the context window. */
 export const MAX_TOOL_RESULT_CHARS = 16_000;
 
+/** Why the loop did not run a tool call the model asked for (loop.ts bounds). */
+export type ToolCallRefusal = "deadline" | "turn_limit" | "investigation_limit";
+
 export interface ToolCallRecord {
   name: string;
   is_error: boolean;
   /** The tool's structured answer (absent for unknown tools and bad inputs). */
   content?: unknown;
+  /** Set when the loop refused to run the call at all. */
+  refused?: ToolCallRefusal;
+}
+
+type ToolUseOutcome = { result: ToolResultBlockParam; record: ToolCallRecord };
+
+/**
+ * A tool's answer as the model reads it: secrets redacted, then the JSON clipped, then fenced as
+ * untrusted data. Every answer, Kora's own errors included: they quote the model's tool name,
+ * a provider's error text or rows other callers wrote.
+ */
+function toolAnswer(block: ToolUseBlock, ctx: ToolContext, content: unknown, isError: boolean): ToolUseOutcome {
+  const { value } = redactSecrets(content, secretValues(ctx.env));
+  let json = fencedJson(value ?? null);
+  if (json.length > MAX_TOOL_RESULT_CHARS) json = `${json.slice(0, MAX_TOOL_RESULT_CHARS)}… [truncated]`;
+  return {
+    result: {
+      type: "tool_result" as const,
+      tool_use_id: block.id,
+      content: fenced("untrusted_tool_result", json),
+      ...(isError ? { is_error: true } : {}),
+    },
+    record: { name: block.name, is_error: isError, ...(content === undefined ? {} : { content: value }) },
+  };
+}
+
+const REFUSAL_MESSAGES: Record<ToolCallRefusal, (limit: number) => string> = {
+  deadline: () => "the investigation's deadline has passed: no more tool calls run; write the summary now",
+  turn_limit: (limit) => `at most ${limit} tool calls run per turn; ask again next turn if it is still needed`,
+  investigation_limit: (limit) =>
+    `this investigation has used its ${limit} tool calls: no more run; write the summary now`,
+};
+
+/** A call the loop will not run: the model still gets a result for it (the API needs one), saying why. */
+export function refuseToolUse(block: ToolUseBlock, ctx: ToolContext, reason: ToolCallRefusal, limit: number) {
+  const outcome = toolAnswer(
+    block,
+    ctx,
+    { error: "tool_call_refused", reason, message: REFUSAL_MESSAGES[reason](limit) },
+    true,
+  );
+  return { result: outcome.result, record: { name: block.name, is_error: true, refused: reason } };
 }
 
 const ALLOWED = new Set<string>(REASONING_TOOL_ALLOWLIST);
@@ -47,28 +93,13 @@ const ALLOWED = new Set<string>(REASONING_TOOL_ALLOWLIST);
  * tool's zod schema, and a tool that throws all come back to the model as `is_error` results
  * with a message naming what was wrong — the loop goes on, and the model can correct itself.
  */
-export async function runToolUse(
-  block: ToolUseBlock,
-  ctx: ToolContext,
-): Promise<{ result: ToolResultBlockParam; record: ToolCallRecord }> {
-  const answer = (content: unknown, isError: boolean) => {
-    const { value } = redactSecrets(content, secretValues(ctx.env));
-    let text = typeof value === "string" ? value : JSON.stringify(value);
-    if (text.length > MAX_TOOL_RESULT_CHARS) text = `${text.slice(0, MAX_TOOL_RESULT_CHARS)}… [truncated]`;
-    return {
-      result: {
-        type: "tool_result" as const,
-        tool_use_id: block.id,
-        content: text,
-        ...(isError ? { is_error: true } : {}),
-      },
-      record: { name: block.name, is_error: isError, ...(content === undefined ? {} : { content: value }) },
-    };
-  };
+export async function runToolUse(block: ToolUseBlock, ctx: ToolContext): Promise<ToolUseOutcome> {
+  const answer = (content: unknown, isError: boolean) => toolAnswer(block, ctx, content, isError);
 
   const tool = ALLOWED.has(block.name) ? getTool(block.name) : undefined;
   if (!tool) {
-    return answer({ error: `unknown tool "${block.name}"; available: ${[...ALLOWED].join(", ")}` }, true);
+    const asked = block.name.slice(0, 100);
+    return answer({ error: `unknown tool "${asked}"; available: ${[...ALLOWED].join(", ")}` }, true);
   }
   const parsed = tool.input.safeParse(block.input ?? {});
   if (!parsed.success) {
@@ -82,8 +113,10 @@ export async function runToolUse(
     // Audit write failures must fail the investigation (it is retried), not turn into a tool error.
     if (error instanceof AuditWriteError) throw error;
     const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? error.message : String(error);
-    return answer({ error: `${tool.name} failed: ${name}: ${message.slice(0, 500)}` }, true);
+    // Redacted before it is clipped: a provider error that echoes a token across the cut would
+    // otherwise hand the model the token's first characters.
+    const message = redactThenClip(error instanceof Error ? error.message : String(error), secretValues(ctx.env), 500);
+    return answer({ error: `${tool.name} failed: ${name}: ${message}` }, true);
   }
 }
 
@@ -96,7 +129,7 @@ export function fixAttemptsFrom(calls: readonly ToolCallRecord[]): AutofixAttemp
     .map((parsed) => parsed.data);
 }
 
-/** An action reached the provider (a refusal sends nothing). */
+/** An action reached the provider (a refusal and a shadowed decision send nothing). */
 export function anyFixActionSent(attempts: readonly AutofixAttemptDetails[]): boolean {
-  return attempts.some((attempt) => attempt.status !== "rejected");
+  return attempts.some((attempt) => attempt.status !== "rejected" && attempt.status !== "shadowed");
 }

@@ -54,9 +54,13 @@ function sendFailure(error: unknown): SlackSendResult {
   return { ok: false, error: `connection_failed: ${error instanceof Error ? error.name : "unknown"}` };
 }
 
+/**
+ * Posts a message. With `thread_ts` (always the parent's `ts`) it is a reply in that thread, and
+ * `reply_broadcast` shows it in the conversation too, so it notifies like a new message would.
+ */
 export async function postSlackMessage(
   config: Config,
-  message: { channel: string; text: string; blocks?: AnyMessageBlock[] },
+  message: { channel: string; text: string; blocks?: AnyMessageBlock[]; thread_ts?: string; reply_broadcast?: boolean },
 ): Promise<SlackSendResult> {
   if (!config.KORA_SLACK_BOT_TOKEN) return { ok: false, error: "not_configured: KORA_SLACK_BOT_TOKEN is unset" };
   try {

@@ -1,6 +1,6 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
 import type { WakeMessage } from "../contracts";
-import { code, context, section } from "./mrkdwn";
+import { code, context, escapeMrkdwn, section } from "./mrkdwn";
 
 /** The short notice for a wake that exhausted its retries: the operator hears about it anyway. */
 export function buildDeadLetterDm(wake: WakeMessage, attempts: number): { text: string; blocks: AnyMessageBlock[] } {
@@ -8,7 +8,8 @@ export function buildDeadLetterDm(wake: WakeMessage, attempts: number): { text: 
     `Kora could not finish investigating ${wake.probe} target ${wake.target} ` +
     `(unhealthy for ${wake.consecutive_unhealthy} cycles) after ${attempts} attempts.`;
   return {
-    text: `${line} Look at it yourself.`,
+    // The target is a provider's word: escaped in the fallback too, which Slack reads as mrkdwn.
+    text: escapeMrkdwn(`${line} Look at it yourself.`),
     blocks: [
       section(
         `*Investigation gave up*\nKora could not finish investigating ${code(wake.probe)} target ${code(wake.target)} ` +

@@ -1,7 +1,7 @@
 import type { AnyMessageBlock } from "slack-web-api-client";
 import { redactSecrets } from "../audit/redact";
 import { secretValues, type Config, type KoraEnv } from "../config";
-import { postSlackMessage } from "./client";
+import { postSlackMessage, updateSlackMessage } from "./client";
 import { appendDmLogEntry, getDmLogEntry } from "../audit/dm-log";
 import type { DmKind, DmStatus } from "../contracts";
 
@@ -14,6 +14,11 @@ export interface OperatorDm {
   blocks?: AnyMessageBlock[];
   /** A DM built without the model (engine unavailable) is logged with the `engine_unavailable_*` statuses. */
   engine_unavailable?: boolean;
+  /**
+   * A reply in the thread of an earlier DM (an incident's root: its `D…` channel and `ts`).
+   * `broadcast` also shows it in the conversation, so it notifies (DESIGN §11 escalations).
+   */
+  thread?: { channel: string; ts: string; broadcast: boolean };
 }
 
 export interface DmDelivery {
@@ -44,9 +49,10 @@ export async function sendOperatorDm(env: KoraEnv, config: Config, dm: OperatorD
     };
   }
   const { value: message } = redactSecrets({ text: dm.text, blocks: dm.blocks }, secretValues(env));
-  const channel = config.KORA_SLACK_OPERATOR_USER_ID;
+  const channel = dm.thread?.channel ?? config.KORA_SLACK_OPERATOR_USER_ID;
+  const thread = dm.thread ? { thread_ts: dm.thread.ts, reply_broadcast: dm.thread.broadcast } : {};
   const result = channel
-    ? await postSlackMessage(config, { channel, text: message.text, blocks: message.blocks })
+    ? await postSlackMessage(config, { channel, text: message.text, blocks: message.blocks, ...thread })
     : ({ ok: false, error: "not_configured: KORA_SLACK_OPERATOR_USER_ID is unset" } as const);
   const dmStatus: DmStatus = dm.engine_unavailable
     ? result.ok
@@ -76,4 +82,47 @@ export async function sendOperatorDm(env: KoraEnv, config: Config, dm: OperatorD
     error: delivery.error,
   });
   return delivery;
+}
+
+export interface OperatorDmEdit {
+  /** Idempotency key of this edit: a second call with the same id changes nothing. */
+  id: string;
+  caller_session_id: string;
+  kind: DmKind;
+  /** The message to change: the `D…` channel and `ts` its post returned (chat.update needs both). */
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: AnyMessageBlock[];
+}
+
+/**
+ * Edits a DM Kora sent (chat.update): no new notification. Keyed and logged like a send — one
+ * `slack_dm_log` row with the message's `ts`, so the next edit builds on this one — and scrubbed
+ * of configured secrets first.
+ */
+export async function updateOperatorDm(
+  env: KoraEnv,
+  config: Config,
+  edit: OperatorDmEdit,
+  now: Date,
+): Promise<{ dm_status: DmStatus; repeated: boolean; error: string | null }> {
+  const previous = await getDmLogEntry(env.DB, edit.id);
+  if (previous) return { dm_status: previous.dm_status, repeated: true, error: previous.error };
+  const { value: message } = redactSecrets({ text: edit.text, blocks: edit.blocks }, secretValues(env));
+  const result = await updateSlackMessage(config, { channel: edit.channel, ts: edit.ts, ...message });
+  const dmStatus: DmStatus = result.ok ? "sent" : "failed_send";
+  await appendDmLogEntry(env.DB, {
+    id: edit.id,
+    created_at: now.toISOString(),
+    caller_session_id: edit.caller_session_id,
+    kind: edit.kind,
+    channel: edit.channel,
+    dm_status: dmStatus,
+    text: message.text,
+    blocks: message.blocks,
+    slack_ts: edit.ts,
+    error: result.ok ? null : result.error,
+  });
+  return { dm_status: dmStatus, repeated: false, error: result.ok ? null : result.error };
 }

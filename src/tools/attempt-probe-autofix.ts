@@ -18,7 +18,10 @@ const Input = z.object({
   target_id: z
     .string()
     .max(200)
-    .describe("The target to fix: for `fly`, the machine id (letters, digits, `_`, `-`; at most 64)."),
+    .describe(
+      "The target to fix: for `fly`, the machine id (letters, digits, `_`, `-`; at most 64). During an " +
+        "investigation it must be one of the wake's targets.",
+    ),
   reason: z.string().max(2_000).describe("Why this fix, in one or two sentences; recorded verbatim in the audit row."),
 });
 
@@ -26,11 +29,15 @@ export const attemptProbeAutofixTool = defineTool({
   name: "kora__attempt_probe_autofix",
   description:
     "Attempt a fix inside a probe's fix envelope. Mutating. Five gates run first (known probe, envelope " +
-    "enabled, action allowed, valid target id, target verified: exists, not already started, restart budget " +
-    "left, not leased by a deploy); the first that fails rejects the attempt with a rejection_reason. If all " +
-    "pass, the machine is started (or restarted) and re-read: status `attempted` with outcome `recovered`, " +
-    "`not_recovered` or `unknown`; `rejected`; or `failed`. Every call is one audit row. Report the result " +
-    "in the DM, whatever it is.",
+    "enabled and autonomy not paused by the operator, action allowed, valid target id, target verified: one of this wake's own targets, acted on at " +
+    "most once per wake, restart budgets left for the machine and the fleet, not leased by a deploy, and " +
+    "unhealthy by the probe's rule on a fresh read — a machine stopped on purpose or started and healthy is " +
+    "refused); the first that fails rejects the attempt with a rejection_reason. If all pass, a crashed " +
+    "machine is started, a hung one (started, checks critical or host unreachable) is restarted, and it is " +
+    "re-read until healthy or the bound: status `attempted` with outcome `recovered`, `not_recovered` or " +
+    "`unknown`; `rejected`; or `failed`. In shadow mode the status is `shadowed`: every gate passed, nothing " +
+    "was changed, and `would_take` names the call Kora would have made. Every call is one audit row. Report " +
+    "the result in the DM, whatever it is.",
   input: Input,
   mutating: true,
   requiresCapGate: true,

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { createFlyClient } from "../fly/client";
-import { flyErrorContent, machineSummary } from "./fly-apps";
+import { findMachine } from "../fly/apps";
+import { flyErrorContent, machineSummary, selectFlyApps } from "./fly-apps";
 import { defineTool } from "./tool";
-import { findTargetMachine } from "../fly/apps";
 
 const RECENT_EVENTS = 10;
 
@@ -11,19 +11,33 @@ const Input = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a Fly machine id ([A-Za-z0-9_-], at most 64)" })
     .describe("The Fly machine id, e.g. `1781e9f6c12d83` (the wake's `target` for the fly probe)."),
+  app: z
+    .string()
+    .max(100)
+    .optional()
+    .describe(
+      "The configured Fly app to look in (its name, or `production` / `staging`). Leave it out to look " +
+        "in the wake's own app first, then every configured app in order.",
+    ),
 });
 
 export const getFlyMachineTool = defineTool({
   name: "kora__get_fly_machine",
   description:
-    "One machine of the configured Fly apps (production first, then staging) with its state, checks and " +
-    "its most recent events, newest first; an `exit` event's exit_code, oom_killed and requested_stop " +
-    "tell a crash from a clean stop. Read-only.",
+    "One machine of the configured Fly apps with its state, host status, checks and its most recent " +
+    "events, newest first; an `exit` event's exit_code, oom_killed and requested_stop tell a crash from a " +
+    "clean stop. Read-only.",
   input: Input,
   mutating: false,
   requiresCapGate: false,
   async run(input, ctx) {
-    const lookup = await findTargetMachine(createFlyClient(ctx.config), ctx.config, input.machine_id);
+    const selected = selectFlyApps(ctx.config, input.app ?? "all");
+    if (!selected.ok) return { isError: true, content: { error: selected.error } };
+    const apps = selected.apps.map((entry) => entry.app);
+    // The wake saw this machine in one app: look there first, saving a call per app before it.
+    const seenIn = ctx.incident?.targets.find((entry) => entry.target === input.machine_id)?.fly_app;
+    const order = seenIn && apps.includes(seenIn) ? [seenIn, ...apps.filter((app) => app !== seenIn)] : apps;
+    const lookup = await findMachine(createFlyClient(ctx.config), order, input.machine_id);
     switch (lookup.kind) {
       case "found":
         return {
@@ -31,10 +45,10 @@ export const getFlyMachineTool = defineTool({
             app: lookup.app,
             machine: machineSummary(lookup.machine),
             events: lookup.machine.events.slice(0, RECENT_EVENTS).map((event) => ({
-              type: event.type,
-              status: event.status,
+              type: event.type ?? null,
+              status: event.status ?? null,
               source: event.source ?? null,
-              at: new Date(event.timestamp).toISOString(),
+              at: isoTime(event.timestamp),
               exit_event: event.request?.exit_event ?? event.request?.MonitorEvent?.exit_event ?? null,
             })),
           },
@@ -51,3 +65,10 @@ export const getFlyMachineTool = defineTool({
     }
   },
 });
+
+/** Unix milliseconds as ISO 8601; a missing or impossible stamp is `null`, never a thrown RangeError. */
+function isoTime(ms: number | undefined): string | null {
+  if (ms === undefined) return null;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { FIX_ENVELOPES, isEnvelopeEnabled } from "../contracts";
-import { PROBES } from "../contracts";
+import { pauseOf, readEnvelopeReport } from "../autonomy";
 import { defineTool } from "./tool";
 
 const Input = z.object({});
@@ -8,23 +7,35 @@ const Input = z.object({});
 export const listFixEnvelopesTool = defineTool({
   name: "kora__list_fix_envelopes",
   description:
-    "The fix envelopes: per probe, the fix Kora may attempt on its own, the actions it accepts, the variable " +
-    "that switches it on, and whether it is on right now. Read-only.",
+    "The fix envelopes: per probe, the fix Kora may attempt, the actions it accepts, the variable that sets " +
+    "its mode, the mode now (`off`, `shadow`: decides and records but changes nothing, `on`: acts), whether " +
+    "the operator has paused autonomy (then no envelope acts), and shadow mode's record over the last 30 " +
+    "days (decisions, needed, unneeded, precision). Read-only.",
   input: Input,
   mutating: false,
   requiresCapGate: false,
-  // Read at call time (like gate 2) so a flipped variable shows at once.
-  run(_input, ctx) {
-    return Promise.resolve({
+  // Read at call time (like gate 2) so a flipped variable or a pause shows at once.
+  async run(_input, ctx) {
+    const report = await readEnvelopeReport(ctx.env, ctx.now(), { last: 0 });
+    return {
       content: {
-        envelopes: PROBES.map((probe) => ({
-          probe,
-          fix_name: FIX_ENVELOPES[probe].fix_name,
-          actions: Object.keys(FIX_ENVELOPES[probe].actions),
-          enable_env: FIX_ENVELOPES[probe].enable_env,
-          enabled: isEnvelopeEnabled(probe, ctx.env),
+        autonomy: pauseOf(report.autonomy),
+        envelopes: report.envelopes.map((envelope) => ({
+          probe: envelope.probe,
+          fix_name: envelope.fix_name,
+          actions: envelope.actions,
+          enable_env: envelope.enable_env,
+          mode: envelope.mode,
+          effective: envelope.effective,
+          enabled: envelope.effective === "on",
+          shadow: {
+            decisions: envelope.decisions,
+            needed: envelope.needed,
+            unneeded: envelope.unneeded,
+            precision: envelope.precision,
+          },
         })),
       },
-    });
+    };
   },
 });

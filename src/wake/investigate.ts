@@ -1,13 +1,17 @@
 import { approvalBlocksForAttempts } from "../approvals";
 import { recordAudit } from "../audit/record";
 import { restartsLeftThisHour } from "../autofix";
+import { readAutonomyPause } from "../autonomy";
 import type { Config, KoraEnv } from "../config";
 import { chooseEngine, readSpendToday, ZERO_USAGE, type EngineChoice } from "../reasoning";
 import { runReasoningLoop, type LoopLimits, type ReasoningOutcome } from "../reasoning";
 import { anyFixActionSent, fixAttemptsFrom } from "../reasoning";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
+import { recordInvestigationOnIncident } from "./after-investigation";
 import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
+import { followUpClaimed } from "./follow-up";
+import { incidentOfWake } from "./incident-of-wake";
 import type { AutofixAttemptDetails, IncidentScope, WakeMessage } from "../contracts";
 
 export interface InvestigationOptions {
@@ -23,7 +27,8 @@ export type InvestigationResult =
  * DESIGN §3 steps 2–6 for one parsed wake: claim, pick the engine, reason (or fall back), DM,
  * one `probe.investigation_completed` row, mark done. Every side effect is keyed on the wake, so
  * a redelivery after a crash repeats none of them (the DM log and the audit row insert nothing;
- * a repeated fix meets gate 5 with the machine already started).
+ * a repeated fix meets gate 5 with the machine already started). A follow-up of an incident
+ * (`refailure`, `flapping`: §11) is claimed the same way but never reaches the model.
  */
 export async function investigateWake(
   wake: WakeMessage,
@@ -37,7 +42,11 @@ export async function investigateWake(
   if (claim.kind === "done") return { kind: "already_done" };
   if (claim.kind === "running_elsewhere") return claim;
   try {
-    return { kind: "completed", dm: await investigateClaimed(wake, env, config, now, started, claim.token, options) };
+    const dm =
+      wake.kind === "wake"
+        ? await investigateClaimed(wake, env, config, now, started, claim.token, options)
+        : await followUpClaimed(wake, env, config, now, started, claim.token);
+    return { kind: "completed", dm };
   } catch (error) {
     // The original fault is what the retry must see; a release that fails too only means the
     // retry waits for the claim to go stale.
@@ -55,6 +64,7 @@ async function investigateClaimed(
   token: string,
   options: InvestigationOptions,
 ): Promise<DmDelivery> {
+  const incident = await incidentOfWake(env.DB, wake);
   const choice = chooseEngine({
     has_api_key: config.ANTHROPIC_API_KEY !== undefined,
     spent_usd: await readSpendToday(env.DB, started),
@@ -82,8 +92,17 @@ async function investigateClaimed(
       : null;
   const engine = dmEngine(choice, outcome);
   const attempts = outcome ? fixAttemptsFrom(outcome.tool_calls) : [];
-  // A fix only the envelope refused gets Approve/Dismiss buttons (DESIGN §4, docs/slack-approvals.md).
-  const approvalBlocks = await approvalBlocksForAttempts(env, config, wake.caller_session_id, attempts, now());
+  // A fix only the envelope refused gets Approve/Dismiss buttons (DESIGN §4, docs/slack-approvals.md);
+  // a storm offers them for its first few targets, so the DM stays within Slack's 50 blocks.
+  const offerable = attempts.filter((a) => firstTargets(wake).has(a.target_id));
+  const approvalBlocks = await approvalBlocksForAttempts(
+    env,
+    config,
+    wake.caller_session_id,
+    offerable,
+    now(),
+    incidentScope(wake),
+  );
   const dm = buildInvestigationDm(
     {
       wake,
@@ -91,6 +110,7 @@ async function investigateClaimed(
       summary: outcome?.summary ?? "",
       fix_attempts: attempts,
       fix_budgets: await fixBudgets(env, config, wake, attempts, now()),
+      autonomy: await readAutonomyPause(env.DB),
     },
     { extra_blocks: approvalBlocks },
   );
@@ -107,6 +127,8 @@ async function investigateClaimed(
     },
     now(),
   );
+
+  await recordInvestigationOnIncident(env, incident, wake, attempts, delivery);
 
   const usage = outcome?.usage ?? ZERO_USAGE;
   const summary = engine.kind === "model" ? outcome?.summary || dm.text : dm.text;
@@ -135,7 +157,12 @@ async function investigateClaimed(
         autofix_attempted: anyFixActionSent(attempts),
         engine: engine.kind === "model" ? engine.tier : `unavailable:${engine.reason}`,
         loop_end: outcome?.end ?? null,
-        tool_calls: outcome?.tool_calls.map((call) => ({ name: call.name, is_error: call.is_error })) ?? [],
+        tool_calls:
+          outcome?.tool_calls.map(({ name, is_error, refused }) => ({
+            name,
+            is_error,
+            ...(refused ? { refused } : {}),
+          })) ?? [],
         fix_attempts: attempts.map((a) => ({
           target_id: a.target_id,
           status: a.status,
@@ -168,7 +195,11 @@ function dmEngine(choice: EngineChoice, outcome: ReasoningOutcome | null): DmEng
   return { kind: "model", model: choice.model, tier: choice.tier };
 }
 
-/** The Fly restart budget left for the wake's machine and every machine a fix touched. */
+/** Targets a DM may offer approvals for, or look budgets up for: the first few of a storm. */
+const DM_TARGETS = 10;
+const firstTargets = (wake: WakeMessage) => new Set(wake.targets.slice(0, DM_TARGETS).map((t) => t.target));
+
+/** The Fly restart budget left for the wake's machines (the first few of a storm) and every machine a fix touched. */
 async function fixBudgets(
   env: KoraEnv,
   config: Config,
@@ -176,8 +207,9 @@ async function fixBudgets(
   attempts: AutofixAttemptDetails[],
   now: Date,
 ): Promise<FixBudget[]> {
-  const targets = new Set(attempts.filter((a) => a.probe === "fly").map((a) => a.target_id));
-  if (wake.probe === "fly") targets.add(wake.target);
+  const targets = new Set(wake.probe === "fly" ? firstTargets(wake) : []);
+  for (const attempt of attempts)
+    if (attempt.probe === "fly" && targets.size < DM_TARGETS) targets.add(attempt.target_id);
   const budgets: FixBudget[] = [];
   for (const target_id of targets) {
     budgets.push({

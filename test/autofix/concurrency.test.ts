@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { attemptProbeAutofix } from "../../src/autofix/attempt";
 import { world } from "../world";
-import { autofixContext, autofixRows, fix, machineId, PROD } from "./helpers";
+import { autofixContext, autofixRows, fix, freshBudgets, machineId, PROD } from "./helpers";
 
 let target: string;
 beforeEach(async () => {
   await world.reset();
+  await freshBudgets();
   target = machineId();
   await world.fly.machines([{ app: PROD, id: target, state: "stopped" }]);
 });

@@ -2,11 +2,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { attemptProbeAutofix } from "../../src/autofix/attempt";
 import type { Fault } from "../fakes/faults";
 import { world } from "../world";
-import { autofixContext, autofixRows, fix, machineId, PROD } from "./helpers";
+import { autofixContext, autofixRows, fix, freshBudgets, machineId, PROD } from "./helpers";
 
 let target: string;
 beforeEach(async () => {
   await world.reset();
+  await freshBudgets();
   target = machineId();
   await world.fly.machines([{ app: PROD, id: target, state: "stopped" }]);
 });
@@ -33,32 +34,27 @@ const faultFor = (kind: FaultKind, method: string, path: string): Fault =>
 const errorKind = { "503": "unavailable", "429": "rate_limited", hang: "timeout" } as const;
 
 describe.each<FaultKind>(["503", "429", "hang"])("Fly answering %s", (kind) => {
-  it("on the lookup: failed, nothing sent, one row", async () => {
-    await world.fault(faultFor(kind, "GET", `/machines/${target}$`));
+  it("on taking the lease (which also finds the app): failed, nothing sent, no lease left, one row", async () => {
+    await world.fault(faultFor(kind, "POST", "/lease$"));
     const ctx = autofixContext();
     const result = await attemptProbeAutofix(fix(target), ctx);
     expect(result).toMatchObject({ status: "failed", fly_app: PROD, error: { kind: errorKind[kind] } });
     if (kind === "429") expect(result.error).toMatchObject({ retry_after_seconds: 3 });
     expect(await world.requests({ provider: "fly", mutating: true })).toEqual([]);
-    expect(await autofixRows(ctx.caller_session_id)).toHaveLength(1);
-  });
-
-  it("on taking the lease: failed, nothing sent, no lease left", async () => {
-    await world.fault(faultFor(kind, "POST", "/lease$"));
-    const ctx = autofixContext();
-    const result = await attemptProbeAutofix(fix(target), ctx);
-    expect(result).toMatchObject({ status: "failed", error: { kind: errorKind[kind] } });
-    expect(await world.requests({ provider: "fly", mutating: true })).toEqual([]);
     expect(await leaseOf(target)).toBeUndefined();
     expect(await autofixRows(ctx.caller_session_id)).toHaveLength(1);
   });
 
-  it("on the re-read under the lease: failed, nothing sent, lease released", async () => {
-    const path = `/machines/${target}$`;
-    await world.fly.faultAfter({ ...faultFor(kind, "GET", path), path, skip: 1 });
+  it("on the read under the lease: failed, nothing sent, lease released", async () => {
+    await world.fault(faultFor(kind, "GET", `/machines/${target}$`));
     const ctx = autofixContext();
     const result = await attemptProbeAutofix(fix(target), ctx);
-    expect(result).toMatchObject({ status: "failed", error: { kind: errorKind[kind] }, lease_released: true });
+    expect(result).toMatchObject({
+      status: "failed",
+      fly_app: PROD,
+      error: { kind: errorKind[kind] },
+      lease_released: true,
+    });
     expect(await world.requests({ provider: "fly", mutating: true })).toEqual([]);
     expect(await leaseOf(target)).toBeUndefined();
     expect(await autofixRows(ctx.caller_session_id)).toHaveLength(1);
@@ -103,7 +99,7 @@ describe("Fly unreadable after the action", () => {
       path: `/machines/${target}$`,
       kind: "status",
       status: 503,
-      skip: 2,
+      skip: 1,
       times: 100,
     });
     const result = await attemptProbeAutofix(fix(target), autofixContext());

@@ -3,15 +3,17 @@ import { attemptProbeAutofix } from "../../src/autofix/attempt";
 import { isEnvelopeEnabled } from "../../src/contracts";
 import { runAutofixGates } from "../../src/autofix/gates";
 import { world } from "../world";
-import { autofixContext, autofixRows, fix, machineId, PROD } from "./helpers";
+import { autofixContext, autofixRows, fix, freshBudgets, machineId, PROD } from "./helpers";
 
 let target: string;
 beforeEach(async () => {
   await world.reset();
+  await freshBudgets();
   target = machineId();
   await world.fly.machines([{ app: PROD, id: target, state: "stopped" }]);
 });
 
+const RUNNING = { paused: false } as const;
 const mutatingFlyCalls = () => world.requests({ provider: "fly", mutating: true });
 
 describe("gates 1–4 refuse before any call to Fly", () => {
@@ -37,17 +39,19 @@ describe("gates 1–4 refuse before any call to Fly", () => {
 
   it("checks in order: a bad probe wins over a bad action and a bad target", async () => {
     const gates = (input: { probe: string; action: string; target_id: string }) =>
-      runAutofixGates(input, { env: { KORA_PROBE_AUTOFIX_FLY_ENABLED: "false" } });
+      runAutofixGates(input, { env: { KORA_PROBE_AUTOFIX_FLY_ENABLED: "false" }, pause: RUNNING });
     expect(gates({ probe: "x", action: "y", target_id: "a/b" })).toMatchObject({ rejection_reason: "unknown_probe" });
     expect(gates({ probe: "fly", action: "y", target_id: "a/b" })).toMatchObject({
       rejection_reason: "envelope_disabled",
     });
     const enabled = { KORA_PROBE_AUTOFIX_FLY_ENABLED: "on" };
-    expect(runAutofixGates({ probe: "fly", action: "y", target_id: "a/b" }, { env: enabled })).toMatchObject({
+    expect(
+      runAutofixGates({ probe: "fly", action: "y", target_id: "a/b" }, { env: enabled, pause: RUNNING }),
+    ).toMatchObject({
       rejection_reason: "action_not_allowed",
     });
     expect(
-      runAutofixGates({ probe: "fly", action: "restart_machine", target_id: "a/b" }, { env: enabled }),
+      runAutofixGates({ probe: "fly", action: "restart_machine", target_id: "a/b" }, { env: enabled, pause: RUNNING }),
     ).toMatchObject({
       rejection_reason: "invalid_target_id",
     });
@@ -138,7 +142,7 @@ describe("target ids", () => {
   it("accepts exactly 64 characters", () => {
     const result = runAutofixGates(
       { probe: "fly", action: "restart_machine", target_id: "a".repeat(64) },
-      { env: { KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" } },
+      { env: { KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" }, pause: RUNNING },
     );
     expect(result).toMatchObject({ ok: true, action_canonical: "restart_unhealthy_machine" });
   });

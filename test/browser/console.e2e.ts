@@ -76,7 +76,7 @@ afterAll(async () => {
 const incidentCard = () => page.locator(`article.investigation[data-target="${DEMO_MACHINES.web1}"]`);
 
 describe("the operator console in a browser", () => {
-  it("asks for the operator token, then shows the investigations", async () => {
+  it("asks for the operator token, then shows the incidents, with the investigations one click away", async () => {
     await page.goto(`${stack.url}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
     await page.screenshot({ path: `${SHOTS}/1-login.png`, fullPage: true });
@@ -92,6 +92,11 @@ describe("the operator console in a browser", () => {
     const session = cookies.find((cookie) => cookie.name === "__Host-kora_session");
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict" });
     expect(session?.value).not.toContain(stack.operatorToken);
+    expect(await page.textContent("h1")).toBe("Incidents");
+    await page.screenshot({ path: `${SHOTS}/2-incidents.png`, fullPage: true });
+
+    await page.click("nav a:text-is('Investigations')");
+    await page.waitForURL(`${stack.url}/investigations`);
     await page.screenshot({ path: `${SHOTS}/2-investigations.png`, fullPage: true });
     expect(await incidentCard().count()).toBe(1);
   });
@@ -99,9 +104,9 @@ describe("the operator console in a browser", () => {
   it("filters investigations by DM status with the chips", async () => {
     const status = (await incidentCard().getAttribute("data-dm-status")) ?? "";
     expect(status).toBe("sent");
-    await page.click(`a.chip[href='/?dm_status=${status}']`);
+    await page.click(`a.chip[href='/investigations?dm_status=${status}']`);
     await page.waitForURL(new RegExp(`dm_status=${status}$`));
-    expect(await page.getAttribute(`a.chip[href='/?dm_status=${status}']`, "aria-current")).toBe("page");
+    expect(await page.getAttribute(`a.chip[href='/investigations?dm_status=${status}']`, "aria-current")).toBe("page");
     expect(await incidentCard().count()).toBe(1);
     const shown = await page
       .locator("article.investigation")
@@ -109,10 +114,10 @@ describe("the operator console in a browser", () => {
     expect(new Set(shown)).toEqual(new Set([status]));
     await page.screenshot({ path: `${SHOTS}/3-filtered.png`, fullPage: true });
 
-    await page.click("a.chip[href='/?dm_status=failed_send']");
+    await page.click("a.chip[href='/investigations?dm_status=failed_send']");
     await page.waitForURL(/dm_status=failed_send$/);
     expect(await incidentCard().count()).toBe(0);
-    await page.click(`a.chip[href='/?dm_status=${status}']`);
+    await page.click(`a.chip[href='/investigations?dm_status=${status}']`);
     await page.waitForURL(new RegExp(`dm_status=${status}$`));
   });
 

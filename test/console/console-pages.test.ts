@@ -64,7 +64,7 @@ describe("signing in", () => {
     expect(response.status).toBe(303);
     expect(response.headers.get("location")).toBe("/status");
     const setCookie = response.headers.get("set-cookie") ?? "";
-    expect(setCookie).toMatch(/^__Host-kora_session=v1\.\d{13}\.[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/^__Host-kora_session=v2\.\d{13}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43};/);
     expect(setCookie).toContain("HttpOnly");
     expect(setCookie).toContain("Secure");
     expect(setCookie).toContain("SameSite=Strict");
@@ -96,11 +96,14 @@ describe("signing in", () => {
     const [name, value] = cookie.split("=");
     const tampered = `${name}=${value?.replace(/\.\d{13}\./, ".9999999999999.")}`;
     expect((await send("/", { cookie: tampered })).status).toBe(303);
-    expect((await sendWith({ KORA_OPERATOR_TOKEN: "a-brand-new-operator-token" }, "/", { cookie })).status).toBe(303);
+    expect(
+      (await sendWith({ KORA_OPERATOR_TOKEN: "a-brand-new-operator-token-0123456789" }, "/", { cookie })).status,
+    ).toBe(303);
   });
 
   it("logs out by clearing the cookie", async () => {
-    const response = await send("/logout", { method: "POST", cookie });
+    // Its own session: logging out ends it server-side, and the other tests still need theirs.
+    const response = await send("/logout", { method: "POST", cookie: await login() });
     expect(response.status).toBe(303);
     expect(response.headers.get("set-cookie")).toMatch(/^__Host-kora_session=;.*Max-Age=0/);
   });
@@ -114,7 +117,7 @@ describe("signing in", () => {
 
 describe("investigations page", () => {
   it("lists investigations newest first with filter chips", async () => {
-    const response = await send("/", { cookie });
+    const response = await send("/investigations", { cookie });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
     const html = await response.text();
@@ -125,14 +128,22 @@ describe("investigations page", () => {
   });
 
   it("filters by dm_status and marks the chosen chip", async () => {
-    const html = await (await send("/?dm_status=failed_send", { cookie })).text();
+    const html = await (await send("/investigations?dm_status=failed_send", { cookie })).text();
     expect(html).toContain(failed.wake_id);
     expect(html).not.toContain(incident.wake_id);
-    expect(html).toMatch(/href="\/\?dm_status=failed_send" aria-current="page"/);
+    expect(html).toMatch(/href="\/investigations\?dm_status=failed_send" aria-current="page"/);
+  });
+
+  it("is one click away from every page, and old links to the filtered home page still land on it", async () => {
+    const html = await (await send("/status", { cookie })).text();
+    expect(html).toContain('<a href="/investigations">Investigations</a>');
+    const old = await send("/?dm_status=failed_send", { cookie });
+    expect(old.status).toBe(301);
+    expect(old.headers.get("location")).toBe("/investigations?dm_status=failed_send");
   });
 
   it("answers a bad filter with a 400 page naming it", async () => {
-    const response = await send("/?dm_status=lost", { cookie });
+    const response = await send("/investigations?dm_status=lost", { cookie });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("dm_status");
   });

@@ -96,7 +96,8 @@ function summary(wake: WakeFacts, body: MessagesRequest): string {
   }
   let result: Record<string, unknown>;
   try {
-    result = JSON.parse(raw) as Record<string, unknown>;
+    // Kora fences each tool result as untrusted data: the JSON is inside the fence.
+    result = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(raw)?.[1] ?? raw) as Record<string, unknown>;
   } catch {
     return `${wake.probe} target ${wake.target} is unhealthy. The fix attempt answered: ${raw.slice(0, 300)}`;
   }

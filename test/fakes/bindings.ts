@@ -13,7 +13,7 @@ export function fakeWorldBindings(worldUrl: string): Record<string, string> {
 
 /** Values the fakes accept. Not real credentials: they only open doors in the fake world. */
 export const TEST_SECRETS: Record<string, string> = {
-  KORA_OPERATOR_TOKEN: "test-operator-token-0123456789",
+  KORA_OPERATOR_TOKEN: "test-operator-token-0123456789abcdef0123",
   KORA_FLY_API_TOKEN: "fake-fly-token-0123456789",
   KORA_FLY_APP_NAME: "kora-web",
   KORA_FLY_STAGING_APP_NAME: "kora-web-staging",

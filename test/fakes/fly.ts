@@ -4,6 +4,17 @@
  * over time, checks that stay `critical` for `checks_delay_ms` after a start, `wait` that blocks
  * and answers 408, leases (409 when held by someone else), faults that skip the first N matches
  * (fly-faults.ts), and Fly's error bodies.
+ *
+ * Incident modes, each a control command (`POST /__control/fly/<command>`, `world.fly.*`):
+ * - `hang` — a started machine whose checks turn critical (Fly never restarts it for that); after
+ *   a restart its checks read `after_restart` (default passing) once `delay_ms` has passed;
+ * - `host` — `host_status` `unreachable` (config moves to `incomplete_config`, as Fly reports it);
+ *   a restart brings the host back only when `recovers_on_restart` is true;
+ * - `crash-loop` — every time the machine reaches `started` it exits again with `exit_code`
+ *   (default 1) `after_ms` later (default 50);
+ * - `flapping` — with `every_listing`, the machine flips between crashed and started before each
+ *   list call answers; `flip` flips it once, on command;
+ * - `fleet` — `count` machines in one app at once (ids `<id_prefix>0000`, `…0001`, …).
  */
 import type { FakeRequest, FakeResponse, ProviderFake, RecordedRequest } from "./world.ts";
 import { SkippingFaultBook, type SkippingFault } from "./fly-faults.ts";
@@ -42,6 +53,14 @@ export interface FakeMachine {
   checks_after_start: FakeMachineCheck["status"];
   /** Checks read `critical` for this long after the machine reaches `started`, as on Fly. */
   checks_delay_ms: number;
+  /** `unreachable`: flyd on the machine's host does not answer flaps. */
+  host_status: "ok" | "unreachable";
+  /** Whether a restart brings an unreachable host back (a blip) or not (the host is gone). */
+  host_recovers_on_restart: boolean;
+  /** Crash-loop mode: exits with `exit_code` this long after each time it reaches `started`. */
+  crash_loop?: { after_ms: number; exit_code: number };
+  /** Flapping mode: flips between crashed and started before each list call answers. */
+  flap_every_listing: boolean;
 }
 
 export type MachineSeed = Partial<FakeMachine> & { id: string; app: string };
@@ -81,6 +100,44 @@ export class FlyFake implements ProviderFake {
         if (!machine) throw new Error(`no machine ${String(input.id)}`);
         this.crash(machine, (input.exit_code as number | undefined) ?? 1, input.oom === true);
         return { ok: true };
+      }
+      case "hang": {
+        const machine = this.#mustFind(input.id);
+        this.#setChecks(machine, "critical");
+        machine.checks_after_start = (input.after_restart as FakeMachineCheck["status"] | undefined) ?? "passing";
+        machine.checks_delay_ms = (input.delay_ms as number | undefined) ?? machine.checks_delay_ms;
+        return { ok: true };
+      }
+      case "host": {
+        const machine = this.#mustFind(input.id);
+        machine.host_status = input.status === "ok" ? "ok" : "unreachable";
+        machine.host_recovers_on_restart = input.recovers_on_restart === true;
+        return { ok: true };
+      }
+      case "crash-loop": {
+        const machine = this.#mustFind(input.id);
+        machine.crash_loop = {
+          after_ms: (input.after_ms as number | undefined) ?? 50,
+          exit_code: (input.exit_code as number | undefined) ?? 1,
+        };
+        if (machine.state === "started") this.#crashLater(machine);
+        return { ok: true };
+      }
+      case "flapping": {
+        this.#mustFind(input.id).flap_every_listing = input.every_listing !== false;
+        return { ok: true };
+      }
+      case "flip": {
+        const machine = this.#mustFind(input.id);
+        this.#flip(machine);
+        return { state: machine.state };
+      }
+      case "fleet": {
+        const { app, count, id_prefix, ...seed } = input as MachineSeed & { count: number; id_prefix?: string };
+        const prefix = id_prefix ?? "f1ee7";
+        const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
+        for (const id of ids) this.putMachine({ ...seed, app, id });
+        return { ids };
       }
       case "autostop": {
         const machine = this.#find(String(input.id));
@@ -135,6 +192,9 @@ export class FlyFake implements ProviderFake {
       transition_ms: 30,
       checks_after_start: "passing",
       checks_delay_ms: 0,
+      host_status: "ok",
+      host_recovers_on_restart: false,
+      flap_every_listing: false,
       ...rest,
     };
     if (!this.apps.has(app)) this.apps.set(app, new Map());
@@ -180,6 +240,7 @@ export class FlyFake implements ProviderFake {
     if (!id) {
       if (request.method !== "GET") return { status: 405, body: { error: "method not allowed" } };
       const summary = request.url.searchParams.get("summary") === "true";
+      for (const machine of machines.values()) if (machine.flap_every_listing) this.#flip(machine);
       return { status: 200, body: [...machines.values()].map((m) => this.#json(m, summary)) };
     }
     const machine = machines.get(id);
@@ -293,16 +354,43 @@ export class FlyFake implements ProviderFake {
         machine.state = "started";
         machine.instance_id = `01J${crypto.randomUUID().replace(/-/g, "").slice(0, 23).toUpperCase()}`;
         this.#event(machine, "start", "started", "flyd");
+        if (transient === "restarting" && machine.host_recovers_on_restart) machine.host_status = "ok";
         if (machine.checks_delay_ms > 0) {
           this.#setChecks(machine, "critical");
           this.#later(() => this.#setChecks(machine, machine.checks_after_start), machine.checks_delay_ms);
         } else {
           this.#setChecks(machine, machine.checks_after_start);
         }
+        if (machine.crash_loop) this.#crashLater(machine);
       } else {
         this.crash(machine, 1, false);
       }
     }, machine.transition_ms);
+  }
+
+  #crashLater(machine: FakeMachine): void {
+    const loop = machine.crash_loop;
+    if (!loop) return;
+    this.#later(() => {
+      if (machine.state === "started") this.crash(machine, loop.exit_code, false);
+    }, loop.after_ms);
+  }
+
+  /** Crashed ↔ started: what a flapping machine looks like from one observation to the next. */
+  #flip(machine: FakeMachine): void {
+    if (machine.state === "started") {
+      this.crash(machine, 1, false);
+      return;
+    }
+    machine.state = "started";
+    this.#event(machine, "start", "started", "flyd");
+    this.#setChecks(machine, "passing");
+  }
+
+  #mustFind(id: unknown): FakeMachine {
+    const machine = this.#find(String(id));
+    if (!machine) throw new Error(`no machine ${String(id)}`);
+    return machine;
   }
 
   #later(run: () => void, ms: number): void {
@@ -373,10 +461,12 @@ export class FlyFake implements ProviderFake {
       updated_at: new Date().toISOString(),
     };
     if (summary) return base;
+    // Fly leaves `config` out and sends `incomplete_config` when the host does not answer.
+    const config = machine.host_status === "ok" ? { config: machine.config } : { incomplete_config: machine.config };
     return {
       ...base,
-      host_status: "ok",
-      config: machine.config,
+      host_status: machine.host_status,
+      ...config,
       checks: machine.checks,
       events: machine.events.slice(0, 20),
       ...(machine.lease ? { nonce: machine.lease.nonce } : {}),

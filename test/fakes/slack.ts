@@ -3,7 +3,9 @@
  * docs/provider-apis.md §2: form-encoded or JSON bodies (slack-web-api-client sends forms, with
  * `blocks` as a JSON string), HTTP 200 with `ok:false` for API errors, and `ratelimited` as a
  * 429 with `Retry-After`. Posting to a user id answers with the bot's IM channel (`D…`).
- * Every accepted post is kept so tests and the demo can read what the operator was told.
+ * Every accepted post is kept so tests and the demo can read what the operator was told: thread
+ * replies (`thread_ts`, always a parent's `ts`; `reply_broadcast` when the reply also shows in the
+ * conversation and notifies) and every `chat.update` of a message, newest last.
  */
 import type { FakeRequest, FakeResponse, ProviderFake, RecordedRequest } from "./world.ts";
 
@@ -14,6 +16,8 @@ export interface SlackPost {
   text: string;
   blocks: unknown[] | null;
   thread_ts: string | null;
+  /** A thread reply that also shows in the conversation (and notifies like a new message). */
+  reply_broadcast: boolean;
   updates: { text: string; blocks: unknown[] | null; at: string }[];
 }
 
@@ -105,6 +109,7 @@ export class SlackFake implements ProviderFake {
     if (!text && !parsed) return ok200({ ok: false, error: "no_text" });
     if (text.length > 40_000) return ok200({ ok: false, error: "msg_too_long" });
     const imChannel = channel.startsWith("U") ? `D${channel.slice(1)}` : channel;
+    const threadTs = params.thread_ts ? String(params.thread_ts) : null;
     const ts = this.#nextTs();
     this.posts.push({
       channel: imChannel,
@@ -112,7 +117,8 @@ export class SlackFake implements ProviderFake {
       ts,
       text,
       blocks: parsed,
-      thread_ts: params.thread_ts ? String(params.thread_ts) : null,
+      thread_ts: threadTs,
+      reply_broadcast: threadTs !== null && (params.reply_broadcast === true || params.reply_broadcast === "true"),
       updates: [],
     });
     return ok200({
@@ -124,6 +130,7 @@ export class SlackFake implements ProviderFake {
         subtype: "bot_message",
         text,
         ts,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
         bot_id: "BKORA",
         user: "UKORABOT",
         blocks: parsed ?? [],

@@ -31,7 +31,7 @@ describe("reading machines", () => {
     const result = await fly().getMachine(APP, "m100");
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.checks.map((c) => c.status)).toEqual(["passing"]);
-    const stamps = result.value.events.map((e) => e.timestamp);
+    const stamps = result.value.events.map((e) => e.timestamp ?? 0);
     expect(stamps).toEqual([...stamps].sort((a, b) => b - a));
     expect(result.value.events[0]?.type).toBe("exit");
     expect(result.value.events[0]?.request?.exit_event?.requested_stop).toBe(true);

@@ -13,12 +13,30 @@ beforeEach(async () => {
   await world.fly.crash(CRASHED);
 });
 
-/** The real D1 binding, except that the final transaction of the cycle fails (a crash before it commits). */
-function dbFailingBatch(): D1Database {
+/**
+ * The real D1 binding, except that the cycle's final transaction — the one that marks the minute
+ * complete — fails: a crash after the wake was sent, before the cycle's state committed.
+ */
+function dbFailingFinalBatch(): D1Database {
   const db = env.DB;
+  const final = new WeakSet<D1PreparedStatement>();
   return {
-    prepare: (query) => db.prepare(query),
-    batch: () => Promise.reject(new Error("D1_ERROR: simulated crash before commit")),
+    prepare: (query) => {
+      const statement = db.prepare(query);
+      if (!query.includes("SET completed_at")) return statement;
+      final.add(statement);
+      const bind = statement.bind.bind(statement);
+      statement.bind = (...values: unknown[]) => {
+        const bound = bind(...values);
+        final.add(bound);
+        return bound;
+      };
+      return statement;
+    },
+    batch: (statements) =>
+      statements.some((statement) => final.has(statement))
+        ? Promise.reject(new Error("D1_ERROR: simulated crash before commit"))
+        : db.batch(statements),
     exec: (query) => db.exec(query),
     withSession: (constraint) => db.withSession(constraint),
     dump: () => db.dump(),
@@ -32,14 +50,14 @@ describe("a cycle fired twice for the same scheduledTime", () => {
     await fireCycle(koraEnv, minute(1));
     expect(queue.messages).toHaveLength(1);
     const callsBefore = (await world.requests()).length;
-    const historyBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_results").first<{ n: number }>();
+    const historyBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_transitions").first<{ n: number }>();
 
     await fireCycle(koraEnv, minute(1));
 
     expect(queue.messages).toHaveLength(1);
     expect(await wakeAuditRows()).toHaveLength(1);
     expect((await world.requests()).length).toBe(callsBefore);
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_results").first<{ n: number }>()).toEqual(
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_transitions").first<{ n: number }>()).toEqual(
       historyBefore,
     );
     expect((await getTargetStatus(env.DB, "fly", CRASHED))?.consecutive_unhealthy).toBe(2);
@@ -58,7 +76,7 @@ describe("a cycle fired twice for the same scheduledTime", () => {
   it("after a crash midway, a later firing takes over and re-sends the same wake id, with still one audit row", async () => {
     const { env: koraEnv, queue } = probeEnv();
     await fireCycle(koraEnv, minute(0));
-    await expect(fireCycle({ ...koraEnv, DB: dbFailingBatch() }, minute(1))).rejects.toThrow(/simulated crash/);
+    await expect(fireCycle({ ...koraEnv, DB: dbFailingFinalBatch() }, minute(1))).rejects.toThrow(/simulated crash/);
     expect(queue.messages).toHaveLength(1);
     expect((await getTargetStatus(env.DB, "fly", CRASHED))?.consecutive_unhealthy).toBe(1);
 

@@ -85,12 +85,20 @@ export async function fireCycle(koraEnv: KoraEnv, scheduledTime: number): Promis
   await waitOnExecutionContext(ctx);
 }
 
-/** Storage is per file, not per test: each test starts from empty probe tables. */
+/** Storage is per file, not per test: each test starts from empty probe and incident tables. */
 export async function clearProbeTables(): Promise<void> {
   await env.DB.batch(
-    ["probe_state", "probe_cycles", "probe_results", "investigations", "audit_events"].map((table) =>
-      env.DB.prepare(`DELETE FROM ${table}`),
-    ),
+    [
+      "probe_state",
+      "probe_cycles",
+      "probe_transitions",
+      "investigations",
+      "audit_events",
+      "incident_targets",
+      "incidents",
+      "slack_dm_log",
+      "approvals",
+    ].map((table) => env.DB.prepare(`DELETE FROM ${table}`)),
   );
 }
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getProbeHistory } from "../../src/probes/queries";
-import { PRUNE_BATCH_ROWS, PROBE_HISTORY_RETENTION_DAYS } from "../../src/probes/cycle/state";
+import { getTargetTransitions } from "../../src/probes/queries";
+import { PROBE_HISTORY_RETENTION_DAYS } from "../../src/probes/cycle/state";
 import { world } from "../world";
 import { clearProbeTables, fireCycle, minute, probeEnv, seedHealthyWorld } from "./harness";
 
@@ -10,59 +10,75 @@ beforeEach(async () => {
   await seedHealthyWorld();
 });
 
-async function insertOldResults(count: number, daysOld: number, firstKey = 0): Promise<void> {
-  const observed = new Date(minute(0) - daysOld * 86_400_000).toISOString();
+async function insertTransitions(count: number, daysOld: number, target: string): Promise<void> {
   const statements = Array.from({ length: count }, (_, i) =>
     env.DB.prepare(
-      `INSERT INTO probe_results (scheduled_time, probe, target, status, detail, observed_at)
-       VALUES (?1, 'fly', 'old-machine', 'healthy', '{"summary":"old"}', ?2)`,
-    ).bind(firstKey + i, observed),
+      `INSERT INTO probe_transitions (probe, target, at, from_status, to_status, detail)
+       VALUES ('fly', ?1, ?2, 'healthy', 'unhealthy', '{"summary":"old"}')`,
+    ).bind(target, new Date(minute(0) - daysOld * 86_400_000 - i * 60_000).toISOString()),
   );
   for (let i = 0; i < statements.length; i += 500) await env.DB.batch(statements.slice(i, i + 500));
 }
 
-const countOld = async () =>
-  (await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_results WHERE target = 'old-machine'").first<{ n: number }>())
-    ?.n;
+const countOf = async (target: string) =>
+  (
+    await env.DB.prepare("SELECT COUNT(*) AS n FROM probe_transitions WHERE target = ?1")
+      .bind(target)
+      .first<{ n: number }>()
+  )?.n;
 
-describe("probe history", () => {
-  it("keeps each cycle's result per target, newest first, for the console", async () => {
+describe("probe history, kept as transitions", () => {
+  it("keeps each status change of a target, newest first, and nothing for the minutes in between", async () => {
     const { env: koraEnv } = probeEnv();
     await fireCycle(koraEnv, minute(0));
     await world.fly.crash("148e21ea7d9089");
-    await fireCycle(koraEnv, minute(1));
+    for (let n = 1; n <= 4; n++) await fireCycle(koraEnv, minute(n));
 
-    const history = await getProbeHistory(env.DB, "fly", "148e21ea7d9089");
-    expect(history.map((row) => [row.scheduled_time, row.status])).toEqual([
+    const history = await getTargetTransitions(env.DB, "fly", "148e21ea7d9089");
+    expect(history.map((row) => [Date.parse(row.at), row.to_status])).toEqual([
       [minute(1), "unhealthy"],
       [minute(0), "healthy"],
     ]);
     expect(history[0]?.detail.summary).toContain("crashed");
+    const change = await env.DB.prepare(
+      "SELECT from_status, to_status FROM probe_transitions WHERE target = '148e21ea7d9089' ORDER BY at DESC LIMIT 1",
+    ).first();
+    expect(change).toEqual({ from_status: "healthy", to_status: "unhealthy" });
   });
 
-  it(`drops results older than ${PROBE_HISTORY_RETENTION_DAYS} days, at most ${PRUNE_BATCH_ROWS} rows per cycle`, async () => {
+  it(`drops changes older than ${PROBE_HISTORY_RETENTION_DAYS} days in the first cycle of an hour, and leaves newer ones`, async () => {
     const { env: koraEnv } = probeEnv();
-    await insertOldResults(PRUNE_BATCH_ROWS + 200, PROBE_HISTORY_RETENTION_DAYS + 1);
-    await insertOldResults(5, PROBE_HISTORY_RETENTION_DAYS - 1, 10_000);
+    await insertTransitions(50, PROBE_HISTORY_RETENTION_DAYS + 1, "old-machine");
+    await insertTransitions(5, PROBE_HISTORY_RETENTION_DAYS - 1, "recent-machine");
 
-    await fireCycle(koraEnv, minute(0));
-    expect(await countOld()).toBe(205);
+    // minute(1) is 10:01: no pruning pass, the table is not read for it.
     await fireCycle(koraEnv, minute(1));
-    expect(await countOld()).toBe(5);
-    expect(await getProbeHistory(env.DB, "doppler", "api/prd")).toHaveLength(2);
+    expect(await countOf("old-machine")).toBe(50);
+    // minute(60) is 11:00: the hourly pass.
+    await fireCycle(koraEnv, minute(60));
+    expect(await countOf("old-machine")).toBe(0);
+    expect(await countOf("recent-machine")).toBe(5);
   });
 
-  it("forgets the state of a target not seen for the retention period (a destroyed machine)", async () => {
+  it("forgets the state of a machine its app no longer lists (destroyed), once the listing saw everything", async () => {
     const { env: koraEnv } = probeEnv();
-    const longAgo = new Date(minute(0) - (PROBE_HISTORY_RETENTION_DAYS + 1) * 86_400_000).toISOString();
     await env.DB.prepare(
       `INSERT INTO probe_state (probe, target, last_status, last_detail, last_observed_at, consecutive_unhealthy)
        VALUES ('fly', 'gone-machine', 'unhealthy', '{"summary":"crashed"}', ?1, 4)`,
     )
-      .bind(longAgo)
+      .bind(new Date(minute(0)).toISOString())
       .run();
-    await fireCycle(koraEnv, minute(0));
+    await fireCycle(koraEnv, minute(1));
     const row = await env.DB.prepare("SELECT 1 FROM probe_state WHERE target = 'gone-machine'").first();
     expect(row).toBeNull();
+  });
+
+  it("keeps a machine's state while its app cannot be listed: absence after an error proves nothing", async () => {
+    const { env: koraEnv } = probeEnv();
+    await fireCycle(koraEnv, minute(0));
+    await world.fault({ provider: "fly", kind: "status", status: 503, times: 10 });
+    await fireCycle(koraEnv, minute(1));
+    const row = await env.DB.prepare("SELECT last_status FROM probe_state WHERE target = '148e21ea7d9089'").first();
+    expect(row).toEqual({ last_status: "healthy" });
   });
 });

@@ -61,7 +61,7 @@ describe("the probe cycle", () => {
     expect((await getTargetStatus(env.DB, "fly", CRASHED))?.last_wake_id).toBe(message.wake_id);
   });
 
-  it("does not wake again while the investigation is open, nor during the cool-down after it is done", async () => {
+  it("does not wake again while the investigation is open, nor during the cool-down; a machine still down whose DM never went out is woken again in the same incident", async () => {
     const { env: koraEnv, queue } = probeEnv({ KORA_WAKE_COOLDOWN_MINUTES: "30" });
     await world.fly.crash(CRASHED);
     await fireCycle(koraEnv, minute(0));
@@ -85,7 +85,26 @@ describe("the probe cycle", () => {
     expect(queue.messages).toHaveLength(2);
     const second = WakeMessage.parse(queue.messages[1]);
     expect(second.wake_id).not.toBe(first.wake_id);
-    expect(second.target).toBe(CRASHED);
+    expect(second).toMatchObject({ target: CRASHED, kind: "wake", caller_session_id: first.caller_session_id });
+  });
+
+  it("does not wake a machine that stays down again once its DM reached the operator: the incident stays theirs", async () => {
+    const { env: koraEnv, queue } = probeEnv({ KORA_WAKE_COOLDOWN_MINUTES: "30" });
+    await world.fly.crash(CRASHED);
+    await fireCycle(koraEnv, minute(0));
+    await fireCycle(koraEnv, minute(1));
+    const first = WakeMessage.parse(queue.messages[0]);
+    await claimInvestigation(first.wake_id, "done", minute(2));
+    await env.DB.prepare("UPDATE incidents SET root_dm_channel = 'D0OPERATOR', root_dm_ts = '1.000001' WHERE id = ?1")
+      .bind(first.caller_session_id)
+      .run();
+
+    for (const n of [2, 31, 45, 90]) await fireCycle(koraEnv, minute(n));
+    expect(queue.messages).toHaveLength(1);
+    const incident = await env.DB.prepare("SELECT status FROM incidents WHERE id = ?1")
+      .bind(first.caller_session_id)
+      .first<{ status: string }>();
+    expect(incident?.status).toBe("open");
   });
 
   it("treats a wake nobody ever claimed as lost after an hour, so the target can wake again", async () => {
@@ -110,7 +129,7 @@ describe("the probe cycle", () => {
     expect(state?.last_detail).toMatchObject({ reason: "requested_stop", state: "stopped" });
   });
 
-  it("wakes for an OOM-killed machine and for a started machine failing its checks", async () => {
+  it("wakes once for an OOM-killed machine and a started machine failing its checks in the same cycle: one wake naming both", async () => {
     const { env: koraEnv, queue } = probeEnv();
     await world.fly.crash(CRASHED, { oom: true });
     await world.fly.machines([
@@ -130,12 +149,12 @@ describe("the probe cycle", () => {
     await fireCycle(koraEnv, minute(0));
     await fireCycle(koraEnv, minute(1));
 
-    const wakes = queue.messages.map((m) => WakeMessage.parse(m));
-    expect(wakes.map((w) => [w.target, w.detail.reason]).sort()).toEqual([
-      [CRASHED, "oom_killed"],
-      ["9080e6f3a12e87", "checks_failing"],
+    expect(queue.messages).toHaveLength(1);
+    const wake = WakeMessage.parse(queue.messages[0]);
+    expect(wake.targets.map((t) => [t.target, t.detail.reason, t.fly_app]).sort()).toEqual([
+      [CRASHED, "oom_killed", "kora-web"],
+      ["9080e6f3a12e87", "checks_failing", "kora-web-staging"],
     ]);
-    expect(queue.batches).toHaveLength(1);
   });
 
   it("resets the count when a target recovers, so a later blip needs N cycles again", async () => {
@@ -155,7 +174,7 @@ describe("the probe cycle", () => {
     expect(WakeMessage.parse(queue.messages[0])).toMatchObject({ probe: "supabase", consecutive_unhealthy: 2 });
   });
 
-  it("sends ten simultaneous incidents as one batch of ten, each with its own audit row", async () => {
+  it("sends ten machines that crash in the same minute as one wake, one incident and one audit row naming all ten", async () => {
     const { env: koraEnv, queue } = probeEnv();
     const ids = Array.from({ length: 10 }, (_, i) => `d${String(i).padStart(13, "0")}`);
     await world.fly.machines(ids.map((id) => ({ app: "kora-web", id })));
@@ -164,13 +183,18 @@ describe("the probe cycle", () => {
     await fireCycle(koraEnv, minute(0));
     await fireCycle(koraEnv, minute(1));
 
-    expect(queue.batches).toHaveLength(1);
-    expect(queue.batches[0]).toHaveLength(10);
-    const wakes = queue.messages.map((m) => WakeMessage.parse(m));
-    expect(wakes.map((w) => w.target).sort()).toEqual(ids);
-    expect(new Set(wakes.map((w) => w.wake_id)).size).toBe(10);
+    expect(queue.messages).toHaveLength(1);
+    const wake = WakeMessage.parse(queue.messages[0]);
+    expect(wake.kind).toBe("wake");
+    expect(wake.targets.map((t) => t.target).sort()).toEqual(ids);
     const audits = await wakeAuditRows();
-    expect(audits.map((a) => a.caller_session_id).sort()).toEqual(wakes.map((w) => w.caller_session_id).sort());
+    expect(audits).toHaveLength(1);
+    expect(audits[0]?.caller_session_id).toBe(wake.caller_session_id);
+    expect((audits[0]?.details.targets as unknown[]).length).toBe(10);
+    const targets = await env.DB.prepare("SELECT target FROM incident_targets WHERE incident_id = ?1 ORDER BY target")
+      .bind(wake.caller_session_id)
+      .all<{ target: string }>();
+    expect(targets.results.map((row) => row.target)).toEqual(ids);
   });
 
   it("carries the envelope as enabled when the operator switched the Fly autofix on", async () => {

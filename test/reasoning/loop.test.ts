@@ -163,14 +163,15 @@ describe("probe data is data, not instructions", () => {
     ]);
     expect(await world.requests({ provider: "fly", mutating: true })).toEqual([]);
 
-    // Envelope on: running machines are refused at gate 5 and a malformed id at gate 4.
+    // Envelope on: machines outside the wake are refused at gate 5 (the incident's scope, before
+    // any Fly call) and a malformed id at gate 4.
     await world.anthropic.script(obedient);
     const on = wakeFor(crashed, { detail: { output: injection } });
     await deliver(on, { env: withVars({ KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" }) });
     const attempts = (await sessionRows(on.caller_session_id)).filter((r) => r.seam === "tool.probe_autofix_attempted");
     expect(attempts.map((r) => r.details.rejection_reason)).toEqual([
-      "target_already_started",
-      "target_already_started",
+      "target_outside_incident",
+      "target_outside_incident",
       "invalid_target_id",
     ]);
     const mutations = await world.requests({ provider: "fly", mutating: true });

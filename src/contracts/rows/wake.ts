@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DmStatus } from "../dm";
+import { WakeEnvelope } from "../envelopes";
 import { ProbeName } from "../probes";
+import { WakeKind } from "../wake";
 
 /**
  * The rows of a wake's life (DESIGN §2, §3). `probe.wake_requested` is written by the probe
@@ -9,6 +11,8 @@ import { ProbeName } from "../probes";
 
 export const WakeRequestedDetails = z.object({
   wake_id: z.string(),
+  /** v2 (§11): absent on rows written before incidents, which were all `wake`. */
+  kind: WakeKind.optional(),
   probe: ProbeName,
   target: z.string(),
   status: z.string(),
@@ -16,7 +20,19 @@ export const WakeRequestedDetails = z.object({
   consecutive_unhealthy: z.number().int(),
   /** The probe's whole detail (the queue message carries a compacted copy). */
   detail: z.record(z.string(), z.unknown()),
-  envelope: z.object({ enabled: z.boolean(), fix_name: z.string().nullable() }),
+  envelope: WakeEnvelope,
+  /** Every target of the wake (a storm groups several), each with its whole detail. */
+  targets: z
+    .array(
+      z.object({
+        target: z.string(),
+        consecutive_unhealthy: z.number().int(),
+        detail: z.record(z.string(), z.unknown()),
+        unhealthy_since: z.string().optional(),
+        status_changes: z.number().int().optional(),
+      }),
+    )
+    .optional(),
 });
 export type WakeRequestedDetails = z.infer<typeof WakeRequestedDetails>;
 
@@ -59,7 +75,8 @@ export const InvestigationCompletedDetails = z.object({
   /** `primary`, `economy`, or `unavailable:<reason>`. */
   engine: z.string(),
   loop_end: z.string().nullable(),
-  tool_calls: z.array(z.object({ name: z.string(), is_error: z.boolean() })),
+  /** `refused`: the loop did not run the call (`deadline`, `turn_limit`, `investigation_limit`). */
+  tool_calls: z.array(z.object({ name: z.string(), is_error: z.boolean(), refused: z.string().optional() })),
   fix_attempts: z.array(
     z.object({
       target_id: z.string(),

@@ -31,6 +31,7 @@ export function tone(status: string | null | undefined): "ok" | "warn" | "bad" |
     case "recovered":
     case "attempted":
     case "done":
+    case "resolved":
       return "ok";
     case "engine_unavailable_fallback":
     case "rejected":
@@ -38,12 +39,14 @@ export function tone(status: string | null | undefined): "ok" | "warn" | "bad" |
     case "running":
     case "skipped":
     case "error":
+    case "open":
       return "warn";
     case "failed_send":
     case "engine_unavailable_failed_send":
     case "unhealthy":
     case "failed":
     case "not_recovered":
+    case "escalated":
       return "bad";
     default:
       return "muted";
@@ -59,4 +62,26 @@ export const DM_STATUS_LABELS: Record<DmStatus, string> = {
 
 export function sessionHref(callerSessionId: string): string {
   return `/sessions/${encodeURIComponent(callerSessionId)}`;
+}
+
+export function incidentHref(incidentId: string): string {
+  return `/incidents/${encodeURIComponent(incidentId)}`;
+}
+
+/** "45 s", "12 min", "3 h 05 min", "2 d 4 h": as long as it needs to be, no longer. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** "10:02 UTC", with the date in front when it is not the same UTC day as `reference`. */
+export function formatClock(ms: number, reference: number): string {
+  const iso = new Date(ms).toISOString();
+  const sameDay = iso.slice(0, 10) === new Date(reference).toISOString().slice(0, 10);
+  return `${sameDay ? "" : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
 }

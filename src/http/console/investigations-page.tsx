@@ -14,7 +14,7 @@ function chipHref(dmStatus: DmStatus | undefined, cursor?: string): string {
   if (dmStatus) query.set("dm_status", dmStatus);
   if (cursor) query.set("cursor", cursor);
   const text = query.toString();
-  return text ? `/?${text}` : "/";
+  return text ? `/investigations?${text}` : "/investigations";
 }
 
 export function InvestigationsPage(view: InvestigationsView) {

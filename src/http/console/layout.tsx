@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
 import { CONSOLE_CSS } from "./styles";
 
-export type NavKey = "investigations" | "status" | "exports" | "none";
+export type NavKey = "incidents" | "investigations" | "status" | "autonomy" | "exports" | "none";
 
 /** Every console page: readable on a phone, no scripts, nothing loaded from elsewhere. */
 export function Layout(props: { title: string; nav: NavKey; children: Child; signedIn?: boolean }) {
@@ -22,11 +22,17 @@ export function Layout(props: { title: string; nav: NavKey; children: Child; sig
           {props.signedIn === false ? null : (
             <>
               <nav>
-                <a href="/" aria-current={current("investigations")}>
+                <a href="/" aria-current={current("incidents")}>
+                  Incidents
+                </a>
+                <a href="/investigations" aria-current={current("investigations")}>
                   Investigations
                 </a>
                 <a href="/status" aria-current={current("status")}>
                   Status
+                </a>
+                <a href="/autonomy" aria-current={current("autonomy")}>
+                  Autonomy
                 </a>
                 <a href="/exports" aria-current={current("exports")}>
                   Exports
@@ -55,7 +61,7 @@ export function ErrorPage(props: { status: number; message: string }) {
         <p>{props.message}</p>
       </div>
       <p>
-        <a href="/">Back to investigations</a>
+        <a href="/">Back to incidents</a>
       </p>
     </Layout>
   );

@@ -7,22 +7,28 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { dayOf } from "../../export";
 import { exportAuditDay } from "../../export";
+import { IncidentCursor, IncidentStatus } from "../../audit/incidents";
 import { InvestigationCursor, listInvestigations } from "../../audit/investigations";
 import { readSessionTimeline, TimelineCursor } from "../../audit/timeline";
 import { ConfigError } from "../../config";
 import { constantTimeEqual, DmStatus } from "../../contracts";
-import { getProbeStatus, getRecentCycles } from "../../probes";
 import type { AppEnv } from "../app-env";
 import { cursorParam, encodeCursor } from "../cursor";
 import { HttpError, parseOr400 } from "../errors";
 import { exportDateParam } from "../export-routes";
+import { readIncident, readIncidentPage } from "../incident-reads";
 import { CallerSessionId } from "../session-routes";
 import { endSession, operatorTokenOr503, requireConsoleSession, safeNext, startSession } from "./auth";
+import { changeFromConsole, showAutonomyPage } from "./autonomy-handlers";
 import { EXPORT_FILE_KEY, listExportedDays, readDayManifest } from "./exports-data";
 import { ExportsPage } from "./exports-page";
+import { IncidentPage } from "./incident-page";
+import { IncidentsPage } from "./incidents-page";
 import { InvestigationsPage } from "./investigations-page";
 import { ErrorPage } from "./layout";
+import { countLoginAttempt, forgetLoginAttempts, loginClientKey } from "../login-limit";
 import { LoginPage } from "./login-page";
+import { readStatusView } from "./status-data";
 import { StatusPage } from "./status-page";
 import { TimelinePage } from "./timeline-page";
 
@@ -59,7 +65,7 @@ consoleRoutes.onError((error, c) => {
 
 consoleRoutes.get("/login", pageHeaders, (c) => {
   operatorTokenOr503(c);
-  return c.html(<LoginPage next={safeNext(c.req.query("next"))} />);
+  return c.html(<LoginPage next={safeNext(c.req.query("next"), new URL(c.req.url).origin)} />);
 });
 
 const LoginForm = z.object({ token: z.string().max(1_000).default(""), next: z.string().max(2_000).optional() });
@@ -67,26 +73,80 @@ const LoginForm = z.object({ token: z.string().max(1_000).default(""), next: z.s
 consoleRoutes.post("/login", pageHeaders, sameOrigin, smallForm, async (c) => {
   const expected = operatorTokenOr503(c);
   const form = parseOr400(LoginForm, await c.req.parseBody());
-  const next = safeNext(form.next);
+  const next = safeNext(form.next, new URL(c.req.url).origin);
+  // Counted before the token is looked at: past the limit not even the right token gets in.
+  const client = loginClientKey(c.req.raw.headers);
+  const allowance = await countLoginAttempt(c.env.DB, client, new Date());
+  if (!allowance.allowed) {
+    const message = `Too many login attempts from this address. Try again in ${allowance.retry_after_seconds} seconds.`;
+    return c.html(<ErrorPage status={429} message={message} />, 429, {
+      "Retry-After": String(allowance.retry_after_seconds),
+    });
+  }
   if (!form.token || !(await constantTimeEqual(form.token.trim(), expected))) {
     return c.html(<LoginPage next={next} failed />, 401);
   }
+  await forgetLoginAttempts(c.env.DB, client);
   await startSession(c, expected);
   return c.redirect(next, 303);
 });
 
-consoleRoutes.post("/logout", pageHeaders, sameOrigin, (c) => {
-  endSession(c);
+consoleRoutes.post("/logout", pageHeaders, sameOrigin, async (c) => {
+  await endSession(c, operatorTokenOr503(c));
   return c.redirect("/login", 303);
 });
 
-const ListQuery = z.strictObject({
+const IncidentsQuery = z.strictObject({
+  status: IncidentStatus.optional(),
+  cursor: cursorParam(IncidentCursor).optional(),
+});
+
+consoleRoutes.get("/", ...guarded, async (c) => {
+  // The home page listed investigations before incidents: keep old links working.
+  if (c.req.query("dm_status") !== undefined) {
+    return c.redirect(`/investigations?${new URL(c.req.url).searchParams.toString()}`, 301);
+  }
+  const query = parseOr400(IncidentsQuery, c.req.query());
+  const now = new Date();
+  const page = await readIncidentPage(c.env.DB, { status: query.status, before: query.cursor, limit: 25 }, now);
+  return c.html(
+    <IncidentsPage
+      status={query.status}
+      rows={page.rows}
+      next_cursor={page.next ? encodeCursor(page.next) : null}
+      now={now}
+    />,
+  );
+});
+
+consoleRoutes.get("/incidents/:incident_id", ...guarded, async (c) => {
+  const { incident_id } = parseOr400(z.object({ incident_id: CallerSessionId }), c.req.param());
+  const query = parseOr400(z.strictObject({ cursor: cursorParam(TimelineCursor).optional() }), c.req.query());
+  const now = new Date();
+  const [found, timeline] = await Promise.all([
+    readIncident(c.env.DB, incident_id, now),
+    readSessionTimeline(c.env.DB, incident_id, { after: query.cursor, limit: 200 }),
+  ]);
+  if (!found) throw new HttpError(404, "not_found", `no incident ${incident_id}`);
+  return c.html(
+    <IncidentPage
+      detail={found.record}
+      life={found.life}
+      timeline={timeline}
+      next_cursor={timeline.next ? encodeCursor(timeline.next) : null}
+      first_page={!query.cursor}
+      now={now}
+    />,
+  );
+});
+
+const InvestigationsQuery = z.strictObject({
   dm_status: DmStatus.optional(),
   cursor: cursorParam(InvestigationCursor).optional(),
 });
 
-consoleRoutes.get("/", ...guarded, async (c) => {
-  const query = parseOr400(ListQuery, c.req.query());
+consoleRoutes.get("/investigations", ...guarded, async (c) => {
+  const query = parseOr400(InvestigationsQuery, c.req.query());
   const page = await listInvestigations(c.env.DB, { dm_status: query.dm_status, before: query.cursor, limit: 25 });
   return c.html(
     <InvestigationsPage
@@ -109,8 +169,8 @@ consoleRoutes.get("/sessions/:caller_session_id", ...guarded, async (c) => {
 });
 
 consoleRoutes.get("/status", ...guarded, async (c) => {
-  const [states, cycles] = await Promise.all([getProbeStatus(c.env.DB), getRecentCycles(c.env.DB, 1)]);
-  return c.html(<StatusPage states={states} lastCycle={cycles[0] ?? null} env={c.env} />);
+  const view = await readStatusView(c.env.DB, new Date());
+  return c.html(<StatusPage {...view} env={c.env} />);
 });
 
 consoleRoutes.get("/exports", ...guarded, async (c) => {
@@ -147,6 +207,10 @@ consoleRoutes.get("/exports/file", ...guarded, async (c) => {
   headers.set("X-Content-Type-Options", "nosniff");
   return new Response(object.body, { headers });
 });
+
+consoleRoutes.get("/autonomy", ...guarded, showAutonomyPage);
+consoleRoutes.post("/autonomy/pause", ...guarded, sameOrigin, smallForm, (c) => changeFromConsole(c, true));
+consoleRoutes.post("/autonomy/resume", ...guarded, sameOrigin, smallForm, (c) => changeFromConsole(c, false));
 
 function describeError(error: Error): [ContentfulStatusCode, string] {
   if (error instanceof HttpError) return [error.status, error.message];

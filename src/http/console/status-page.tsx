@@ -2,18 +2,21 @@ import { FIX_ENVELOPES, isEnvelopeEnabled, type EnvelopeEnv } from "../../contra
 import { PROBES } from "../../contracts";
 import { formatTime, sessionHref, tone } from "./format";
 import { Layout } from "./layout";
-import type { ProbeCycleRow, ProbeStatusRow } from "../../probes";
+import type { StatusView } from "./status-data";
+import { StatusStrips } from "./status-strips";
 
-export function StatusPage(props: { states: ProbeStatusRow[]; lastCycle: ProbeCycleRow | null; env: EnvelopeEnv }) {
+export function StatusPage(props: StatusView & { env: EnvelopeEnv }) {
   return (
     <Layout title="Status" nav="status">
-      <h1>Probe states</h1>
+      <h1>Status</h1>
       <p class="meta last-cycle">
         {props.lastCycle
           ? `Last cycle ${formatTime(new Date(props.lastCycle.scheduled_time).toISOString())}${props.lastCycle.completed_at ? "" : " (still running or cut short)"}`
           : "The probe cron has not run yet."}
       </p>
       {props.states.length === 0 ? <p class="muted">No probe has run yet.</p> : null}
+      <StatusStrips strips={props.strips} now={props.now} />
+      <h2>Probe states</h2>
       <div class="scroll">
         <table class="probe-states stack">
           <thead>

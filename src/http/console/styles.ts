@@ -34,6 +34,23 @@ button.link { background:none; color:var(--accent); border:none; padding:0; text
 .error { border-color:var(--bad); }
 .pager { margin-top:1rem; }
 ol.timeline { list-style:none; padding:0; margin:0; }
+/* Status over time (strips, incident lives): server-drawn SVG, stretched to the width. */
+svg.timeline { display:block; width:100%; margin:.35rem 0 .15rem; overflow:visible; }
+.s-healthy { fill:var(--ok); } .s-unhealthy { fill:var(--bad); stroke:var(--bad); stroke-width:2px; }
+.s-error { fill:var(--warn); stroke:var(--warn); stroke-width:1px; } .s-skipped, .s-unknown { fill:var(--line); }
+line.mark { stroke-width:2px; } .m-wake { stroke:var(--fg); } .m-fix { stroke:var(--accent); stroke-width:3px; }
+.m-refailure { stroke:var(--bad); stroke-dasharray:3 2; } .m-escalated { stroke:var(--warn); stroke-width:3px; }
+.m-resolved { stroke:var(--ok); stroke-width:3px; }
+.legend { display:flex; flex-wrap:wrap; gap:.2rem .9rem; list-style:none; padding:0; margin:.2rem 0 .6rem; font-size:.8rem; color:var(--muted); }
+.swatch { display:inline-block; width:.9rem; height:.65rem; border-radius:2px; vertical-align:baseline; }
+.swatch.s-healthy { background:var(--ok); } .swatch.s-unhealthy { background:var(--bad); }
+.swatch.s-error { background:var(--warn); } .swatch.s-unknown { background:var(--line); }
+.tick { display:inline-block; width:3px; height:.8rem; vertical-align:middle; }
+.tick.m-wake { background:var(--fg); } .tick.m-fix { background:var(--accent); } .tick.m-refailure { background:var(--bad); }
+.tick.m-escalated { background:var(--warn); } .tick.m-resolved { background:var(--ok); }
+p.axis { display:flex; justify-content:space-between; margin:0; font-size:.75rem; color:var(--muted); }
+.strip h3 .uptime { font-weight:400; }
+details.changes ul, details.changes ol { margin:.3rem 0; padding-left:1.2rem; font-size:.85rem; }
 /* On a phone, wide tables become one block per row, each cell labelled. */
 @media (max-width: 40rem) {
   table.stack thead { display:none; }

@@ -1,139 +1,115 @@
-import { z } from "zod";
-import type { ProbeResult } from "../../contracts";
+import type { ProbeName } from "../../contracts";
+import type { TargetState } from "./memory";
 
-/** What the cycle remembers per (probe, target) between cycles (table `probe_state`). */
-export interface TargetMemory {
-  consecutive_unhealthy: number;
-  last_wake_at: string | null;
-  last_wake_id: string | null;
-}
-
-/** Rows read back from D1 are parsed like any other edge. */
-const MemoryRow = z.object({
-  probe: z.string(),
-  target: z.string(),
-  consecutive_unhealthy: z.number().int().nonnegative(),
-  last_wake_at: z.string().nullable(),
-  last_wake_id: z.string().nullable(),
-});
-const InvestigationRow = z.object({ wake_id: z.string(), status: z.enum(["running", "done"]) });
-
-export const memoryKey = (probe: string, target: string) => `${probe}\u0000${target}`;
-
-/** Every target's memory, keyed by `memoryKey`. Targets are tens to a few hundred rows. */
-export async function loadTargetMemory(db: D1Database): Promise<Map<string, TargetMemory>> {
-  const { results } = await db
-    .prepare("SELECT probe, target, consecutive_unhealthy, last_wake_at, last_wake_id FROM probe_state")
-    .all();
-  const memory = new Map<string, TargetMemory>();
-  for (const row of z.array(MemoryRow).parse(results)) {
-    const { probe, target, ...rest } = row;
-    memory.set(memoryKey(probe, target), rest);
-  }
-  return memory;
-}
-
-/** Status of the investigations behind the given wakes; a wake not yet claimed has no entry. */
-export async function loadInvestigationStatuses(
-  db: D1Database,
-  wakeIds: string[],
-): Promise<Map<string, "running" | "done">> {
-  if (wakeIds.length === 0) return new Map();
-  // One bound JSON array instead of one parameter per id: D1 allows 100 parameters a statement.
-  const { results } = await db
-    .prepare("SELECT wake_id, status FROM investigations WHERE wake_id IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify(wakeIds))
-    .all();
-  return new Map(
-    z
-      .array(InvestigationRow)
-      .parse(results)
-      .map((row) => [row.wake_id, row.status]),
-  );
-}
-
-export interface TargetUpdate {
-  result: ProbeResult;
-  consecutive_unhealthy: number;
-  last_wake_at: string | null;
-  last_wake_id: string | null;
-}
+/**
+ * Writes of the cycle, one named statement each. Only targets whose result changed something
+ * reach these (see `nextTargetState`); the wake columns are written by the wake claim alone
+ * (wake-claims.ts), so a late cycle can never undo a newer cycle's claim.
+ */
 
 /**
  * Upserts one target's state. The `WHERE` keeps an older cycle that finishes late from
  * overwriting what a newer one already wrote.
  */
-export function saveTargetStatement(db: D1Database, update: TargetUpdate): D1PreparedStatement {
-  const { result } = update;
+export function saveTargetStatement(
+  db: D1Database,
+  key: { probe: ProbeName; target: string },
+  state: TargetState,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO probe_state
-         (probe, target, last_status, last_detail, last_observed_at, consecutive_unhealthy, last_wake_at, last_wake_id)
+         (probe, target, last_status, last_detail, last_observed_at, consecutive_unhealthy, status_since, unhealthy_since)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
        ON CONFLICT (probe, target) DO UPDATE SET
          last_status = excluded.last_status,
          last_detail = excluded.last_detail,
          last_observed_at = excluded.last_observed_at,
          consecutive_unhealthy = excluded.consecutive_unhealthy,
-         last_wake_at = excluded.last_wake_at,
-         last_wake_id = excluded.last_wake_id
+         status_since = excluded.status_since,
+         unhealthy_since = excluded.unhealthy_since
        WHERE excluded.last_observed_at >= probe_state.last_observed_at`,
     )
     .bind(
-      result.probe,
-      result.target,
-      result.status,
-      JSON.stringify(result.detail),
-      result.observed_at,
-      update.consecutive_unhealthy,
-      update.last_wake_at,
-      update.last_wake_id,
+      key.probe,
+      key.target,
+      state.status,
+      JSON.stringify(state.detail),
+      state.observed_at,
+      state.consecutive_unhealthy,
+      state.status_since,
+      state.unhealthy_since,
     );
 }
 
-export function saveResultStatement(db: D1Database, scheduledTime: number, result: ProbeResult): D1PreparedStatement {
+/** One status change; keyed on (probe, target, at), so a re-fired minute writes it once. */
+export function saveTransitionStatement(
+  db: D1Database,
+  transition: {
+    probe: ProbeName;
+    target: string;
+    at: string;
+    from_status: string | null;
+    to_status: string;
+    detail: unknown;
+  },
+): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO probe_results (scheduled_time, probe, target, status, detail, observed_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (scheduled_time, probe, target) DO NOTHING`,
+      `INSERT INTO probe_transitions (probe, target, at, from_status, to_status, detail)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (probe, target, at) DO NOTHING`,
     )
-    .bind(scheduledTime, result.probe, result.target, result.status, JSON.stringify(result.detail), result.observed_at);
+    .bind(
+      transition.probe,
+      transition.target,
+      transition.at,
+      transition.from_status,
+      transition.to_status,
+      JSON.stringify(transition.detail),
+    );
+}
+
+/** A target its probe no longer lists (a destroyed machine): forgotten, its history kept. */
+export function forgetTargetStatement(db: D1Database, key: { probe: string; target: string }): D1PreparedStatement {
+  return db.prepare("DELETE FROM probe_state WHERE probe = ?1 AND target = ?2").bind(key.probe, key.target);
 }
 
 /**
- * How long probe history is kept, and how much of it one cycle may delete. A cycle writes at
- * most a few hundred rows; deleting up to PRUNE_BATCH_ROWS per table per cycle keeps up with
- * that while bounding each cycle's work, so a backlog (after a retention change, say) drains
- * over a few cycles instead of one long delete.
+ * How long probe history is kept, and how much of it one pass may delete: bounded work per
+ * cycle, so a backlog (after a retention change, say) drains over a few passes. Transitions are
+ * pruned once an hour, so that pass may delete more: a whole fleet flapping all hour stays within it.
  */
 export const PROBE_HISTORY_RETENTION_DAYS = 7;
 export const PRUNE_BATCH_ROWS = 1_000;
+export const PRUNE_TRANSITIONS_BATCH_ROWS = 20_000;
 
 export function retentionCutoff(now: Date): Date {
   return new Date(now.getTime() - PROBE_HISTORY_RETENTION_DAYS * 24 * 60 * 60_000);
 }
 
-/** History older than the cutoff; cycle claims too; and state of targets gone that long (destroyed machines). */
+/**
+ * `probe_transitions` has one key (probe, target, at) and no index on `at` — each index entry is
+ * a row D1 bills on every write — so deleting by age reads the table. Doing it in the first cycle
+ * of each hour keeps that to 24 passes a day; cycle claims are deleted every cycle, by their key.
+ */
 export function pruneStatements(db: D1Database, now: Date): D1PreparedStatement[] {
   const cutoff = retentionCutoff(now);
-  return [
-    db
-      .prepare(
-        `DELETE FROM probe_results WHERE seq IN (
-           SELECT seq FROM probe_results WHERE observed_at < ?1 ORDER BY observed_at LIMIT ?2)`,
-      )
-      .bind(cutoff.toISOString(), PRUNE_BATCH_ROWS),
+  const statements = [
     db
       .prepare(
         `DELETE FROM probe_cycles WHERE scheduled_time IN (
            SELECT scheduled_time FROM probe_cycles WHERE scheduled_time < ?1 ORDER BY scheduled_time LIMIT ?2)`,
       )
       .bind(cutoff.getTime(), PRUNE_BATCH_ROWS),
+  ];
+  if (now.getUTCMinutes() !== 0) return statements;
+  return [
+    ...statements,
     db
       .prepare(
-        `DELETE FROM probe_state WHERE rowid IN (
-           SELECT rowid FROM probe_state WHERE last_observed_at < ?1 LIMIT ?2)`,
+        `DELETE FROM probe_transitions WHERE (probe, target, at) IN (
+           SELECT probe, target, at FROM probe_transitions WHERE at < ?1 LIMIT ?2)`,
       )
-      .bind(cutoff.toISOString(), PRUNE_BATCH_ROWS),
+      .bind(cutoff.toISOString(), PRUNE_TRANSITIONS_BATCH_ROWS),
   ];
 }

@@ -1,37 +1,28 @@
 import { recordAudit } from "../../audit/record";
 import type { KoraEnv } from "../../config";
-import {
-  type EnvelopeEnv,
-  type ProbeResult,
-  sha256Hex,
-  wakeEnvelope,
-  WakeMessage,
-  WakeMessageV2,
-} from "../../contracts";
+import { type EnvelopeEnv, type ProbeName, wakeEnvelope, WakeMessage, WakeMessageV2 } from "../../contracts";
+import type { PlannedWake } from "./plan";
 
 /**
- * The wake id is derived from the cycle and the target, not drawn at random: a cycle that runs
- * again after a crash sends the same id, which the consumer's claim turns into a no-op and the
- * audit row's idempotency key into nothing new. Formatted as an RFC 9562 version-8 UUID.
+ * A queue message carries a summary of each detail; the full detail stays in D1 and the audit
+ * row. A storm shares one budget across its targets, so a hundred of them stay well inside the
+ * queue's 128 KB a message.
  */
-export async function wakeIdFor(scheduledTime: number, probe: string, target: string): Promise<string> {
-  const hex = await sha256Hex(`kora-wake\u0000${scheduledTime}\u0000${probe}\u0000${target}`);
-  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** A queue message carries a summary of the detail; the full detail stays in D1 and the audit row. */
 const MESSAGE_DETAIL_BUDGET = 1_500;
+const STORM_DETAIL_BUDGET = 60_000;
 const FIELD_BUDGET = 300;
 
-export function compactDetail(detail: Record<string, unknown>): Record<string, unknown> {
-  if (JSON.stringify(detail).length <= MESSAGE_DETAIL_BUDGET) return detail;
+export function compactDetail(
+  detail: Record<string, unknown>,
+  budget = MESSAGE_DETAIL_BUDGET,
+): Record<string, unknown> {
+  if (JSON.stringify(detail).length <= budget) return detail;
   const trimmed: Record<string, unknown> = { truncated: true };
   for (const [key, value] of Object.entries(detail)) {
     const text = JSON.stringify(value) ?? "";
-    if (typeof value === "string") trimmed[key] = value.slice(0, FIELD_BUDGET);
+    if (typeof value === "string") trimmed[key] = value.slice(0, Math.min(FIELD_BUDGET, budget / 2));
     else if (text.length <= FIELD_BUDGET) trimmed[key] = value;
-    if (JSON.stringify(trimmed).length > MESSAGE_DETAIL_BUDGET) {
+    if (JSON.stringify(trimmed).length > budget) {
       delete trimmed[key];
       break;
     }
@@ -39,43 +30,48 @@ export function compactDetail(detail: Record<string, unknown>): Record<string, u
   return trimmed;
 }
 
-/** Builds the DESIGN §2 queue body and checks it against the schema the consumer parses with. */
-export function buildWakeMessage(
-  wakeId: string,
-  result: ProbeResult,
-  consecutiveUnhealthy: number,
-  env: EnvelopeEnv,
-): WakeMessage {
-  const detail = compactDetail(result.detail);
-  // The Fly probe names the app it saw the machine in: gate 5 looks there first.
-  const flyApp = result.probe === "fly" && typeof result.detail.app === "string" ? result.detail.app : undefined;
+/** The Fly probe names the app it saw a machine in: gate 5 looks there first. */
+const flyAppOf = (probe: ProbeName, detail: Record<string, unknown>) =>
+  probe === "fly" && typeof detail.app === "string" && detail.app.length > 0 ? detail.app.slice(0, 100) : undefined;
+
+/** Builds the DESIGN §2/§11 queue body and checks it against the schema the consumer parses with. */
+export function buildWakeMessage(wake: PlannedWake, env: EnvelopeEnv): WakeMessage {
+  const budget = Math.max(FIELD_BUDGET, Math.min(MESSAGE_DETAIL_BUDGET, STORM_DETAIL_BUDGET / wake.members.length));
+  const targets = wake.members.map((member) => {
+    const { state } = member.next;
+    const flyApp = flyAppOf(wake.probe, member.result.detail);
+    return {
+      target: member.result.target,
+      status: "unhealthy" as const,
+      consecutive_unhealthy: state.consecutive_unhealthy,
+      detail: compactDetail(member.result.detail, budget),
+      ...(flyApp ? { fly_app: flyApp } : {}),
+      ...(state.unhealthy_since ? { unhealthy_since: state.unhealthy_since } : {}),
+      ...(member.status_changes === undefined ? {} : { status_changes: member.status_changes }),
+    };
+  });
+  const [first] = targets;
+  const firstMember = wake.members[0];
+  if (!first || !firstMember) throw new Error(`wake ${wake.wake_id} has no target`);
   return WakeMessageV2.parse({
     v: 2,
-    kind: "wake",
-    wake_id: wakeId,
-    caller_session_id: `wake:${wakeId}`,
-    probe: result.probe,
-    target: result.target,
+    kind: wake.kind,
+    wake_id: wake.wake_id,
+    caller_session_id: wake.incident_id,
+    probe: wake.probe,
+    target: first.target,
     status: "unhealthy",
-    observed_at: result.observed_at,
-    consecutive_unhealthy: consecutiveUnhealthy,
-    detail,
-    targets: [
-      {
-        target: result.target,
-        status: "unhealthy",
-        consecutive_unhealthy: consecutiveUnhealthy,
-        detail,
-        ...(flyApp ? { fly_app: flyApp } : {}),
-      },
-    ],
-    envelope: wakeEnvelope(result.probe, env),
+    observed_at: firstMember.result.observed_at,
+    consecutive_unhealthy: Math.max(1, ...targets.map((t) => t.consecutive_unhealthy)),
+    detail: first.detail,
+    targets,
+    envelope: wakeEnvelope(wake.probe, env),
   });
 }
 
 export interface Wake {
+  plan: PlannedWake;
   message: WakeMessage;
-  result: ProbeResult;
 }
 
 /** `sendBatch` takes at most 100 messages and 256 KB; stay clear of both. */
@@ -90,14 +86,15 @@ export async function enqueueWakes(queue: Queue, wakes: Wake[]): Promise<void> {
 }
 
 /**
- * One `probe.wake_requested` row per wake, with the message's `caller_session_id`, keyed by
+ * One `probe.wake_requested` row per wake, under the incident's `caller_session_id`, keyed by
  * the wake id so a re-run of the cycle writes nothing new.
  */
 export async function recordWakesRequested(env: KoraEnv, wakes: Wake[]): Promise<void> {
   await Promise.all(wakes.map((wake) => recordWakeRequested(env, wake)));
 }
 
-async function recordWakeRequested(env: KoraEnv, { message, result }: Wake): Promise<void> {
+async function recordWakeRequested(env: KoraEnv, { message, plan }: Wake): Promise<void> {
+  const [first] = plan.members;
   await recordAudit(env, {
     id: `probe.wake_requested:${message.wake_id}`,
     seam: "probe.wake_requested",
@@ -105,13 +102,21 @@ async function recordWakeRequested(env: KoraEnv, { message, result }: Wake): Pro
     source: "cron",
     details: {
       wake_id: message.wake_id,
+      kind: message.kind,
       probe: message.probe,
       target: message.target,
       status: message.status,
       observed_at: message.observed_at,
       consecutive_unhealthy: message.consecutive_unhealthy,
-      detail: result.detail,
+      detail: first?.result.detail ?? message.detail,
       envelope: message.envelope,
+      targets: plan.members.map((member) => ({
+        target: member.result.target,
+        consecutive_unhealthy: member.next.state.consecutive_unhealthy,
+        detail: member.result.detail,
+        ...(member.next.state.unhealthy_since ? { unhealthy_since: member.next.state.unhealthy_since } : {}),
+        ...(member.status_changes === undefined ? {} : { status_changes: member.status_changes }),
+      })),
     },
   });
 }

@@ -1,23 +1,34 @@
 import { createFlyClient, type FlyClient } from "../../fly/client";
+import { configuredFlyAppNames } from "../../fly/apps";
 import type { Machine } from "../../fly/machine";
 import { judgeMachine, machineDetail, needsEvents } from "../../fly/machine-health";
 import { result, skipped, type Probe } from "./probe-result";
 import type { ProbeResult } from "../../contracts";
 
-/** The two app slots Kora watches, with the name of the variable that fills each. */
-const APP_SLOTS = [
+/**
+ * The first version's two app slots. While `KORA_FLY_APPS` is unset, an empty slot is reported as
+ * `skipped` with the variable that fills it, as it always was; with `KORA_FLY_APPS` the list is
+ * the configuration and an unused slot is not a gap.
+ */
+const LEGACY_SLOTS = [
   { variable: "KORA_FLY_APP_NAME", placeholder: "production-app" },
   { variable: "KORA_FLY_STAGING_APP_NAME", placeholder: "staging-app" },
 ] as const;
 
 /**
- * Fly machines of the production and staging apps: one result per machine, plus one per app
- * saying whether the app could be listed at all (that row carries the probe's `error`).
+ * Fly machines of every configured app (`KORA_FLY_APPS`, then the production and staging
+ * variables): one result per machine, plus one per app saying whether the app could be listed at
+ * all (that row carries the probe's `error`). Each machine's detail names its app, which the wake
+ * carries to gate 5.
  */
 export const probeFly: Probe = async ({ config, fetch, now }) => {
-  const slots = APP_SLOTS.map((slot) => ({ ...slot, app: config[slot.variable] }));
-  const unset = slots.filter((slot) => !slot.app).map((slot) => skipped("fly", slot.placeholder, [slot.variable], now));
-  const apps = slots.flatMap((slot) => (slot.app ? [slot.app] : []));
+  const apps = configuredFlyAppNames(config);
+  const unset =
+    config.KORA_FLY_APPS.length > 0
+      ? []
+      : LEGACY_SLOTS.filter((slot) => !config[slot.variable]).map((slot) =>
+          skipped("fly", slot.placeholder, [slot.variable], now),
+        );
   if (!config.KORA_FLY_API_TOKEN) {
     return [...apps.map((app) => skipped("fly", app, ["KORA_FLY_API_TOKEN"], now)), ...unset];
   }

@@ -1,3 +1,4 @@
+import { redactThenClip } from "../../audit/redact";
 import type { Config } from "../../config";
 import { type ProbeName, type ProbeResult, PROBES } from "../../contracts";
 import { ConnectionSlots, WORKER_CONNECTION_LIMIT } from "./connection-slots";
@@ -25,7 +26,7 @@ export const PROBE_TABLE: Readonly<Record<ProbeName, Probe>> = {
 export async function runAllProbes(
   config: Config,
   now: Date,
-  options: { fetch?: typeof fetch; slots?: number; only?: readonly ProbeName[] } = {},
+  options: { fetch?: typeof fetch; slots?: number; only?: readonly ProbeName[]; secrets?: readonly string[] } = {},
 ): Promise<ProbeResult[]> {
   const probeFetch = createProbeFetch({
     slots: new ConnectionSlots(options.slots ?? WORKER_CONNECTION_LIMIT),
@@ -37,7 +38,9 @@ export async function runAllProbes(
       return await PROBE_TABLE[name]({ config, fetch: probeFetch, now });
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return [result(name, name, "error", { summary: `probe failed: ${message.slice(0, 200)}` }, now)];
+      // Redacted before it is clipped: a secret cut in half by the clip would no longer match.
+      const summary = `probe failed: ${redactThenClip(message, options.secrets ?? [], 200)}`;
+      return [result(name, name, "error", { summary }, now)];
     }
   });
   return (await Promise.all(runs)).flat();

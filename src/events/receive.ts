@@ -1,8 +1,8 @@
 import { recordAudit } from "../audit/record";
 import { redactThenClip } from "../audit/redact";
 import { secretValues, type Config, type KoraEnv } from "../config";
-import { sha256Hex, type ProbeResult } from "../contracts";
-import { runAllProbes } from "../probes";
+import { sha256Hex } from "../contracts";
+import { wakeOnEvent, type EventCheck } from "../probes";
 import type { ProviderEvent } from "./provider-event";
 
 export type Receipt = "recorded" | "duplicate";
@@ -43,12 +43,33 @@ export async function receiveProviderEvent(env: KoraEnv, event: ProviderEvent, n
   return claimed.meta.changes > 0 ? "recorded" : "duplicate";
 }
 
-/** The hint checked: that probe, run now, for that target (DESIGN §13: a hint, not a verdict). */
-export async function probeEventTarget(
+/**
+ * The hint checked (DESIGN §13): that probe, run now for that target, and a wake at once if it
+ * agrees, through the cycle's incident rules. Runs after the provider has its answer, so its
+ * outcome is one log line for `wrangler tail`; if it fails, the next cron cycle still sees the target.
+ */
+export async function checkEventHint(
+  env: KoraEnv,
   config: Config,
   event: ProviderEvent & { target: string },
   now: Date,
-): Promise<ProbeResult | undefined> {
-  const results = await runAllProbes(config, now, { only: [event.probe] });
-  return results.find((result) => result.target === event.target);
+): Promise<EventCheck> {
+  const check = await wakeOnEvent(
+    env,
+    config,
+    { provider: event.provider, event_key: event.event_key, probe: event.probe, target: event.target },
+    now,
+  );
+  console.log(
+    JSON.stringify({
+      kora_event: {
+        provider: event.provider,
+        kind: event.kind,
+        target: event.target,
+        ...check,
+        ...(check.outcome === "woke" ? { wake: { wake_id: check.wake.wake_id, kind: check.wake.kind } } : {}),
+      },
+    }),
+  );
+  return check;
 }

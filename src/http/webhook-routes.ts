@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config, KoraEnv } from "../config";
 import {
-  probeEventTarget,
+  checkEventHint,
   readSentryEvent,
   readVercelEvent,
   receiveProviderEvent,
@@ -81,22 +81,12 @@ async function accept(c: Context<AppEnv>, reading: EventReading): Promise<Respon
 }
 
 /** Past the response there is no caller to tell: a failure is one log line, and the cron remains. */
-async function checkHint(_env: KoraEnv, config: Config, event: ProviderEvent & { target: string }, now: Date) {
+async function checkHint(env: KoraEnv, config: Config, event: ProviderEvent & { target: string }, now: Date) {
   try {
-    const result = await probeEventTarget(config, event, now);
-    console.log(
-      JSON.stringify({
-        kora_event: {
-          provider: event.provider,
-          kind: event.kind,
-          target: event.target,
-          probe_status: result?.status ?? "missing",
-        },
-      }),
-    );
+    await checkEventHint(env, config, event, now);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : "unexpected failure";
-    console.error(JSON.stringify({ kora_error: `event hint failed: ${message}` }));
+    console.error(JSON.stringify({ kora_error: `event hint failed: ${message}`, provider: event.provider }));
   }
 }
 

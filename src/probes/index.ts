@@ -1,5 +1,6 @@
 /** The public entry of probes/: what other folders may import. Everything else here is internal. */
 export { runProbeCycle } from "./cycle/cycle";
+export { wakeOnEvent, type EventCheck, type EventHint } from "./cycle/event";
 export {
   getProbeStatus,
   getRecentCycles,

@@ -1,7 +1,7 @@
 import { labelShadowDecisions } from "../../autonomy";
 import { redactSecrets } from "../../audit/redact";
 import { type Config, type KoraEnv, secretValues } from "../../config";
-import type { ProbeResult, WakeMessage } from "../../contracts";
+import type { ProbeName, ProbeResult, WakeMessage } from "../../contracts";
 import {
   deleteUnsentIncidentStatements,
   getIncident,
@@ -16,7 +16,7 @@ import { runAllProbes } from "../providers/run-probes";
 import { claimCycle, completeCycleStatement, type CycleClaim } from "./claim";
 import { loadInvestigationStatuses, loadRecentChanges } from "./lookups";
 import { loadTargetMemory } from "./memory";
-import { type CyclePlan, planCycle, type PlannedWake, stepTargets, turnedUnhealthy } from "./plan";
+import { type CyclePlan, planCycle, type PlannedWake, type Step, stepTargets, turnedUnhealthy } from "./plan";
 import { forgetTargetStatement, pruneStatements, saveTargetStatement, saveTransitionStatement } from "./state";
 import { claimWakes, releaseStatements } from "./wake-claims";
 import { buildWakeMessage, enqueueWakes, recordWakesRequested, type Wake } from "./wakes";
@@ -65,12 +65,7 @@ export async function runProbeCycle(
     return { claim, results: [], wakes: [], resolved: [] };
   }
 
-  const secrets = secretValues(env);
-  // Provider text can echo a token: scrubbed once here, before it is stored, queued or audited.
-  const results = (await runAllProbes(config, now, { ...options, secrets })).map((result) => ({
-    ...result,
-    detail: redactSecrets(result.detail, secrets).value,
-  }));
+  const results = await probeRedacted(env, config, now, options);
   const plan = await planFromD1(env.DB, config, results, scheduledTime, now);
 
   const wakes = await sendWakes(env, plan.wakes, now);
@@ -80,19 +75,7 @@ export async function runProbeCycle(
   }
   const changed = plan.steps.filter((step) => step.next.changed);
   await env.DB.batch([
-    ...changed.map((step) => saveTargetStatement(env.DB, step.result, step.next.state)),
-    ...changed.flatMap((step) =>
-      step.next.transition
-        ? [
-            saveTransitionStatement(env.DB, {
-              ...step.result,
-              at: now.toISOString(),
-              ...step.next.transition,
-              detail: step.result.detail,
-            }),
-          ]
-        : [],
-    ),
+    ...stepStatements(env.DB, changed, now),
     ...plan.gone.map((key) => forgetTargetStatement(env.DB, key)),
     refreshFixesStatement(env.DB),
     completeCycleStatement(env.DB, scheduledTime, new Date()),
@@ -121,12 +104,48 @@ export async function runProbeCycle(
   return { claim, results, wakes: wakes.sent, resolved };
 }
 
-/** Reads what the rules need — every target's memory, open incidents, and only for the targets concerned the rest. */
-async function planFromD1(
+/** Runs the probes (all, or `only` some) with provider text scrubbed of secrets before it is stored, queued or audited. */
+export async function probeRedacted(
+  env: KoraEnv,
+  config: Config,
+  now: Date,
+  options: { fetch?: typeof fetch; slots?: number; only?: readonly ProbeName[] } = {},
+): Promise<ProbeResult[]> {
+  const secrets = secretValues(env);
+  return (await runAllProbes(config, now, { ...options, secrets })).map((result) => ({
+    ...result,
+    detail: redactSecrets(result.detail, secrets).value,
+  }));
+}
+
+/** What changed targets write: their state, and a transition when their status changed. */
+export function stepStatements(db: D1Database, changed: Step[], now: Date): D1PreparedStatement[] {
+  return [
+    ...changed.map((step) => saveTargetStatement(db, step.result, step.next.state)),
+    ...changed.flatMap((step) =>
+      step.next.transition
+        ? [
+            saveTransitionStatement(db, {
+              ...step.result,
+              at: now.toISOString(),
+              ...step.next.transition,
+              detail: step.result.detail,
+            }),
+          ]
+        : [],
+    ),
+  ];
+}
+
+/**
+ * Reads what the rules need — every target's memory, open incidents, and only for the targets
+ * concerned the rest. `wakeSeed` makes the wake ids: the cycle's scheduled time, or an event's key.
+ */
+export async function planFromD1(
   db: D1Database,
   config: Config,
   results: ProbeResult[],
-  scheduledTime: number,
+  wakeSeed: number | string,
   now: Date,
 ): Promise<CyclePlan> {
   const settings = incidentSettings(config);
@@ -154,7 +173,7 @@ async function planFromD1(
     ),
   ]);
   for (const incident of resolved) if (incident && !isActive(incident.status)) incidents.set(incident.id, incident);
-  return planCycle({ steps, memory, ctx: { investigations, incidents, changes, settings, now }, scheduledTime });
+  return planCycle({ steps, memory, ctx: { investigations, incidents, changes, settings, now }, wakeSeed });
 }
 
 /**
@@ -162,10 +181,11 @@ async function planFromD1(
  * written before the message leaves, so the consumer always finds it; if the send fails, the
  * claims are given back and the unsent incidents taken back, and nothing is recorded.
  */
-async function sendWakes(
+export async function sendWakes(
   env: KoraEnv,
   planned: PlannedWake[],
   now: Date,
+  source: "cron" | "system" = "cron",
 ): Promise<{ sent: WakeMessage[]; failed: number; error?: unknown }> {
   const claimed = await claimWakes(env.DB, planned, now);
   if (claimed.length === 0) return { sent: [], failed: 0 };
@@ -197,7 +217,7 @@ async function sendWakes(
     ]);
     return { sent: [], failed: wakes.length, error };
   }
-  await recordWakesRequested(env, wakes);
+  await recordWakesRequested(env, wakes, source);
   return { sent: wakes.map((wake) => wake.message), failed: 0 };
 }
 

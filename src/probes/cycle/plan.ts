@@ -175,7 +175,8 @@ export async function planCycle(input: {
   steps: Step[];
   memory: Map<string, TargetMemory & { probe: string; target: string }>;
   ctx: TargetContext;
-  scheduledTime: number;
+  /** What the wake ids derive from: the cycle's scheduled time, or the key of the event that woke it. */
+  wakeSeed: number | string;
 }): Promise<CyclePlan> {
   const { steps, ctx } = input;
   const groups = new Map<string, Omit<PlannedWake, "wake_id"> & { wake_id?: string; key: string }>();
@@ -210,7 +211,7 @@ export async function planCycle(input: {
       const wakeId =
         chunk === 0 && group.wake_id
           ? group.wake_id
-          : await wakeIdFor(input.scheduledTime, group.probe, `${group.key}:${chunk}`);
+          : await wakeIdFor(input.wakeSeed, group.probe, `${group.key}:${chunk}`);
       const incidentId = group.opens ? incidentIdOf(wakeId) : group.incident_id;
       wakes.push({
         wake_id: wakeId,

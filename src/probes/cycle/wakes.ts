@@ -89,17 +89,17 @@ export async function enqueueWakes(queue: Queue, wakes: Wake[]): Promise<void> {
  * One `probe.wake_requested` row per wake, under the incident's `caller_session_id`, keyed by
  * the wake id so a re-run of the cycle writes nothing new.
  */
-export async function recordWakesRequested(env: KoraEnv, wakes: Wake[]): Promise<void> {
-  await Promise.all(wakes.map((wake) => recordWakeRequested(env, wake)));
+export async function recordWakesRequested(env: KoraEnv, wakes: Wake[], source: "cron" | "system"): Promise<void> {
+  await Promise.all(wakes.map((wake) => recordWakeRequested(env, wake, source)));
 }
 
-async function recordWakeRequested(env: KoraEnv, { message, plan }: Wake): Promise<void> {
+async function recordWakeRequested(env: KoraEnv, { message, plan }: Wake, source: "cron" | "system"): Promise<void> {
   const [first] = plan.members;
   await recordAudit(env, {
     id: `probe.wake_requested:${message.wake_id}`,
     seam: "probe.wake_requested",
     caller_session_id: message.caller_session_id,
-    source: "cron",
+    source,
     details: {
       wake_id: message.wake_id,
       kind: message.kind,

@@ -5,6 +5,7 @@ import { meteredD1 } from "../test/probes/metered-db";
 import { ENVELOPE_ON, incidentRow, MACHINE, startIncidentWorld } from "../test/wake/incident-harness";
 import { world } from "../test/world";
 import { reportFigure } from "./report";
+import { INPUT_NAMES } from "./monthly-estimate";
 
 beforeEach(async () => {
   await clearProbeTables();
@@ -37,16 +38,17 @@ it("measures the D1 rows a probe cycle writes: unchanged, and with one changed t
     const quiet = await cycleRows(fleet, false);
     const changed = await cycleRows(fleet, true);
     reportFigure({
-      name: `probe cycle, ${fleet} healthy unchanged machines: rows written`,
+      name: INPUT_NAMES.written(fleet),
       value: quiet.written,
       unit: "rows",
-      note: `${quiet.read} rows read; before transitions: one probe_results row + one probe_state upsert per target`,
+      note: "healthy unchanged machines; before transitions: one probe_results row + one probe_state upsert per target",
     });
+    reportFigure({ name: INPUT_NAMES.read(fleet), value: quiet.read, unit: "rows" });
     reportFigure({
-      name: `probe cycle, ${fleet} machines, one crashed: rows written for the change`,
+      name: INPUT_NAMES.changed(fleet),
       value: changed.written - quiet.written,
       unit: "rows",
-      note: `${changed.written} in the cycle; the target's state and one transition`,
+      note: `${changed.written} in the cycle with one machine crashed: the target's state and one transition`,
     });
   }
 });
@@ -115,9 +117,9 @@ it("measures the demo incident from crash to resolution, and the D1 rows it adds
     note: added.map(([table, n]) => `${table} ${n}`).join(", "),
   });
   reportFigure({
-    name: "demo incident: D1 rows written, crash → resolved",
+    name: INPUT_NAMES.incident,
     value: written,
     unit: "rows",
-    note: "meta.rows_written of every statement (index entries and updates included), cycles and consumer",
+    note: "the demo incident, crash → resolved: meta.rows_written of every statement (index entries and updates included), cycles and consumer",
   });
 });

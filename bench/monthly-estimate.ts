@@ -45,7 +45,7 @@ export interface CycleCost {
   rows_written_per_healthy_cycle: number;
   rows_read_per_healthy_cycle: number;
   rows_written_per_changed_target: number;
-  /** D1 rows a whole incident adds (wake, investigation, fixes, DMs, resolution); 0 when not measured. */
+  /** D1 rows a whole incident writes (wake, investigation, fixes, DMs, resolution); 0 when not measured. */
   rows_written_per_incident: number;
 }
 
@@ -56,7 +56,7 @@ export const INPUT_NAMES = {
   written: (n: number) => `D1 rows written per healthy cycle, ${n} targets`,
   read: (n: number) => `D1 rows read per healthy cycle, ${n} targets`,
   changed: (n: number) => `D1 rows written per changed target, ${n} targets`,
-  incident: "D1 rows an incident adds",
+  incident: "D1 rows written by an incident, crash → resolved",
 };
 
 /** Inputs for every size, or the names of the figures this run did not report. */

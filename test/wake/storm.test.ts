@@ -53,6 +53,37 @@ describe("a storm: six machines of one app crash in the same minute", () => {
     expect(await incidentRow(session)).toMatchObject({ status: "open", fixes: 6, operator_asked: 0 });
   });
 
+  it("with a fleet budget of 4: still one wake and one DM, exactly four restarts, the other two refused", async () => {
+    const kora = await startIncidentWorld({ ...ENVELOPE_ON, KORA_AUTOFIX_MAX_FLEET_RESTARTS: "4" });
+    await world.fly.machines(STORM.map((id) => ({ app: "kora-web", id, region: "fra" })));
+    await world.anthropic.script([
+      {
+        content: STORM.map((id) => ({
+          type: "tool_use",
+          name: "kora__attempt_probe_autofix",
+          input: { probe: "fly", action: "restart_machine", target_id: id, reason: "crashed with the others in fra" },
+        })),
+      },
+      {
+        content: [{ type: "text", text: "Four restarted; the fleet budget held the other two." }],
+        stop_reason: "end_turn",
+      },
+    ]);
+    for (const id of STORM) await world.fly.crash(id, { exit_code: 1 });
+
+    await kora.cycle(0, 1);
+    const wakes = await kora.deliverNew();
+
+    expect(wakes).toHaveLength(1);
+    const session = wakes[0]?.caller_session_id ?? "";
+    const attempts = await seamRows(session, "tool.probe_autofix_attempted");
+    expect(attempts.filter((row) => row.status === "attempted")).toHaveLength(4);
+    expect(attempts.filter((row) => row.rejection_reason === "fleet_budget_exhausted")).toHaveLength(2);
+    const starts = (await world.requests({ provider: "fly", mutating: true })).filter((r) => r.path.endsWith("/start"));
+    expect(starts).toHaveLength(4);
+    expect(await posts()).toHaveLength(1);
+  });
+
   it("shows a storm of a hundred within Slack's limits: every section under 3,000 characters, the list collapsed", async () => {
     const kora = await startIncidentWorld();
     const fleet = Array.from({ length: 100 }, (_, i) => `9b0${String(i).padStart(11, "0")}`);

@@ -1,7 +1,7 @@
 import type { Config, KoraEnv } from "../config";
 import type { FlyClient, FlyError } from "../fly/client";
 import type { AuditSource, MachineSnapshot, RecoveryOutcome, RejectionReason } from "../contracts";
-import { machineSnapshot } from "../fly/machine";
+import { machineSnapshot, type Machine } from "../fly/machine";
 import { configuredFlyAppNames } from "../fly/apps";
 import { refuseOverBudget } from "./budget";
 import { awaitRecovery } from "./fly-recovery";
@@ -164,28 +164,9 @@ async function actUnderLease(
 ): Promise<ExecutorStep> {
   const fresh = await client.getMachine(app, targetId);
   if (!fresh.ok) return { status: "failed", fly_app: app, error: fresh.error };
-  const before = machineSnapshot(fresh.value);
-  const plan = planFlyFix(fresh.value, app, deps.now);
-  switch (plan.kind) {
-    case "unreadable":
-      return {
-        status: "failed",
-        fly_app: app,
-        before_state: before,
-        error: { kind: "bad_response", message: `Fly answered for ${app}/${targetId} without a state` },
-      };
-    case "refuse":
-      return {
-        status: "rejected",
-        rejection_reason: plan.rejection_reason,
-        rejection_detail: plan.rejection_detail,
-        fly_app: app,
-        before_state: before,
-      };
-    case "act":
-      break;
-  }
-  const action = plan.action;
+  const decision = decide(fresh.value, app, targetId, deps.now);
+  if (decision.kind === "stop") return decision.step;
+  const { action, before } = decision;
   const sentAt = Date.now();
   const sent =
     action === "start_machine"
@@ -208,6 +189,42 @@ async function actUnderLease(
   };
 }
 
+/** One fresh read judged by the probe's rule: the action to take, or the step that ends the fix. */
+function decide(
+  machine: Machine,
+  app: string,
+  targetId: string,
+  now: Date,
+): { kind: "act"; action: FlyAction; before: MachineSnapshot } | { kind: "stop"; step: ExecutorStep } {
+  const before = machineSnapshot(machine);
+  const plan = planFlyFix(machine, app, now);
+  switch (plan.kind) {
+    case "unreadable":
+      return {
+        kind: "stop",
+        step: {
+          status: "failed",
+          fly_app: app,
+          before_state: before,
+          error: { kind: "bad_response", message: `Fly answered for ${app}/${targetId} without a state` },
+        },
+      };
+    case "refuse":
+      return {
+        kind: "stop",
+        step: {
+          status: "rejected",
+          rejection_reason: plan.rejection_reason,
+          rejection_detail: plan.rejection_detail,
+          fly_app: app,
+          before_state: before,
+        },
+      };
+    case "act":
+      return { kind: "act", action: plan.action, before };
+  }
+}
+
 /**
  * What `on` would do, without the lease: the machine found by reading it in each app in order
  * (a 404 means another app), then the same plan the leased read would follow. A machine leased
@@ -223,27 +240,9 @@ async function shadowFlyFix(
     const read = await client.getMachine(app, targetId);
     if (!read.ok && read.error.kind === "not_found") continue;
     if (!read.ok) return { status: "failed", fly_app: app, error: read.error };
-    const before = machineSnapshot(read.value);
-    const plan = planFlyFix(read.value, app, now);
-    switch (plan.kind) {
-      case "unreadable":
-        return {
-          status: "failed",
-          fly_app: app,
-          before_state: before,
-          error: { kind: "bad_response", message: `Fly answered for ${app}/${targetId} without a state` },
-        };
-      case "refuse":
-        return {
-          status: "rejected",
-          rejection_reason: plan.rejection_reason,
-          rejection_detail: plan.rejection_detail,
-          fly_app: app,
-          before_state: before,
-        };
-      case "act":
-        return { status: "shadowed", fly_app: app, before_state: before, would_take: plan.action };
-    }
+    const decision = decide(read.value, app, targetId, now);
+    if (decision.kind === "stop") return decision.step;
+    return { status: "shadowed", fly_app: app, before_state: decision.before, would_take: decision.action };
   }
   return { status: "rejected", rejection_reason: "target_not_found", rejection_detail: { apps_checked: [...apps] } };
 }

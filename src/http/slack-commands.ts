@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { recordAudit } from "../audit/record";
 import { redactThenClip } from "../audit/redact";
@@ -15,10 +14,9 @@ import {
 import { secretValues, type Config, type KoraEnv } from "../config";
 import { describeZodError, sha256Hex } from "../contracts";
 import { code, escapeMrkdwn } from "../slack/mrkdwn";
-import { verifySlackSignature } from "../slack/signature";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
-import { SIGNATURE_MESSAGES } from "./slack-interactions";
+import { signedSlackBody, slackBodyLimit } from "./slack-signed";
 
 /**
  * `POST /slack/commands` (DESIGN §8, §12): `/kora pause [why]`, `/kora resume [why]`,
@@ -36,43 +34,24 @@ const CommandForm = z.object({
 });
 type CommandForm = z.infer<typeof CommandForm>;
 
-export const slackCommandRoutes = new Hono<AppEnv>().post(
-  "/",
-  bodyLimit({
-    maxSize: 64 * 1024,
-    onError: () => {
-      throw new HttpError(413, "payload_too_large", "request body is larger than 64 KiB");
-    },
-  }),
-  async (c) => {
-    const config = c.get("config");
-    const secret = config.KORA_SLACK_SIGNING_SECRET;
-    if (!secret) {
-      throw new HttpError(
-        503,
-        "slack_signing_secret_unset",
-        "KORA_SLACK_SIGNING_SECRET is not configured; set it with `wrangler secret put KORA_SLACK_SIGNING_SECRET`",
-      );
-    }
-    const rawBody = new TextDecoder().decode(await c.req.arrayBuffer());
-    const now = new Date();
-    const signature = await verifySlackSignature(secret, c.req.raw.headers, rawBody, now);
-    if (!signature.ok) throw new HttpError(401, `signature_${signature.reason}`, SIGNATURE_MESSAGES[signature.reason]);
+export const slackCommandRoutes = new Hono<AppEnv>().post("/", slackBodyLimit(64 * 1024, "64 KiB"), async (c) => {
+  const config = c.get("config");
+  const now = new Date();
+  const rawBody = await signedSlackBody(c, now);
 
-    const form = CommandForm.safeParse(Object.fromEntries(new URLSearchParams(rawBody)));
-    if (!form.success) throw new HttpError(400, "invalid_payload", describeZodError(form.error));
-    // The signature is what makes a request unique: a replay of it is recognised by this key.
-    const requestKey = (await sha256Hex(c.req.header("x-slack-signature") ?? "")).slice(0, 32);
-    const signedAt = Number(c.req.header("x-slack-request-timestamp"));
+  const form = CommandForm.safeParse(Object.fromEntries(new URLSearchParams(rawBody)));
+  if (!form.success) throw new HttpError(400, "invalid_payload", describeZodError(form.error));
+  // The signature is what makes a request unique: a replay of it is recognised by this key.
+  const requestKey = (await sha256Hex(c.req.header("x-slack-signature") ?? "")).slice(0, 32);
+  const signedAt = Number(c.req.header("x-slack-request-timestamp"));
 
-    const operator = config.KORA_SLACK_OPERATOR_USER_ID;
-    if (!operator || form.data.user_id !== operator) {
-      await recordRefusal(c.env, form.data, operator ? "not_operator" : "operator_not_configured", requestKey);
-      return ephemeral(c, "Only Kora's operator can use `/kora`. Nothing changed.");
-    }
-    return ephemeral(c, await runCommand(c.env, config, form.data, { requestKey, signedAt, now }));
-  },
-);
+  const operator = config.KORA_SLACK_OPERATOR_USER_ID;
+  if (!operator || form.data.user_id !== operator) {
+    await recordRefusal(c.env, form.data, operator ? "not_operator" : "operator_not_configured", requestKey);
+    return ephemeral(c, "Only Kora's operator can use `/kora`. Nothing changed.");
+  }
+  return ephemeral(c, await runCommand(c.env, config, form.data, { requestKey, signedAt, now }));
+});
 
 async function runCommand(
   env: KoraEnv,

@@ -1,58 +1,29 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { APPROVE_ACTION_ID, DISMISS_ACTION_ID } from "../approvals";
 import type { ApprovalClick } from "../approvals";
 import { handleApprovalClick } from "../approvals";
 import type { Config, KoraEnv } from "../config";
 import { parseInteraction, type ButtonClick } from "../slack/interactions-payload";
-import { verifySlackSignature, type SignatureCheck } from "../slack/signature";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
-
-export const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>["reason"], string> = {
-  missing_headers: "X-Slack-Signature and X-Slack-Request-Timestamp are required",
-  malformed_headers: "X-Slack-Signature must be v0=<64 hex> and X-Slack-Request-Timestamp unix seconds",
-  stale_timestamp: "X-Slack-Request-Timestamp is more than five minutes old",
-  future_timestamp: "X-Slack-Request-Timestamp is in the future",
-  bad_signature: "X-Slack-Signature does not match the request",
-};
+import { signedSlackBody, slackBodyLimit } from "./slack-signed";
 
 /**
  * `POST /slack/interactions` (DESIGN §8): Slack's button clicks. The signature is checked on the
  * raw body before anything is parsed or stored; the click itself runs in `waitUntil`, because
  * Slack wants its 200 within three seconds and a fix takes longer.
  */
-export const slackInteractionRoutes = new Hono<AppEnv>().post(
-  "/",
-  bodyLimit({
-    maxSize: 1024 * 1024,
-    onError: () => {
-      throw new HttpError(413, "payload_too_large", "request body is larger than 1 MiB");
-    },
-  }),
-  async (c) => {
-    const config = c.get("config");
-    const secret = config.KORA_SLACK_SIGNING_SECRET;
-    if (!secret) {
-      throw new HttpError(
-        503,
-        "slack_signing_secret_unset",
-        "KORA_SLACK_SIGNING_SECRET is not configured; set it with `wrangler secret put KORA_SLACK_SIGNING_SECRET`",
-      );
-    }
-    // The signed bytes, exactly as sent (Slack's form is ASCII); `.text()` on a form body warns.
-    const rawBody = new TextDecoder().decode(await c.req.arrayBuffer());
-    const signature = await verifySlackSignature(secret, c.req.raw.headers, rawBody, new Date());
-    if (!signature.ok) throw new HttpError(401, `signature_${signature.reason}`, SIGNATURE_MESSAGES[signature.reason]);
+export const slackInteractionRoutes = new Hono<AppEnv>().post("/", slackBodyLimit(1024 * 1024, "1 MiB"), async (c) => {
+  const config = c.get("config");
+  const rawBody = await signedSlackBody(c, new Date());
 
-    const parsed = parseInteraction(rawBody);
-    if (parsed.kind === "invalid") throw new HttpError(400, "invalid_payload", parsed.message);
-    const clicks = parsed.kind === "clicks" ? parsed.clicks.flatMap(toApprovalClick) : [];
-    if (clicks.length > 0) c.executionCtx.waitUntil(runClicks(clicks, c.env, config));
-    // Slack only needs an empty 200; anything not ours is acknowledged and left alone.
-    return c.body(null, 200);
-  },
-);
+  const parsed = parseInteraction(rawBody);
+  if (parsed.kind === "invalid") throw new HttpError(400, "invalid_payload", parsed.message);
+  const clicks = parsed.kind === "clicks" ? parsed.clicks.flatMap(toApprovalClick) : [];
+  if (clicks.length > 0) c.executionCtx.waitUntil(runClicks(clicks, c.env, config));
+  // Slack only needs an empty 200; anything not ours is acknowledged and left alone.
+  return c.body(null, 200);
+});
 
 function toApprovalClick(button: ButtonClick): ApprovalClick[] {
   const decision =

@@ -1,6 +1,6 @@
 import type { IncidentLife } from "../incident-life";
 import { formatClock } from "./format";
-import { describeInterval, notableIntervals, TimelineSvg } from "./timeline-svg";
+import { describeInterval, Legend, notableIntervals, TimelineSvg } from "./timeline-svg";
 
 /**
  * An incident's life as one picture: a lane per target (red while down, green once up), its
@@ -52,28 +52,16 @@ export function lifeSentences(life: IncidentLife): string[] {
 
 export function LifeLegend() {
   return (
-    <ul class="legend" aria-label="Legend">
-      <li>
-        <span class="swatch s-unhealthy" /> down
-      </li>
-      <li>
-        <span class="swatch s-healthy" /> up
-      </li>
-      <li>
-        <span class="tick m-wake" /> wake
-      </li>
-      <li>
-        <span class="tick m-fix" /> fix
-      </li>
-      <li>
-        <span class="tick m-refailure" /> failed again
-      </li>
-      <li>
-        <span class="tick m-escalated" /> escalated
-      </li>
-      <li>
-        <span class="tick m-resolved" /> resolved
-      </li>
-    </ul>
+    <Legend
+      items={[
+        ["swatch", "s-unhealthy", "down"],
+        ["swatch", "s-healthy", "up"],
+        ["tick", "m-wake", "wake"],
+        ["tick", "m-fix", "fix"],
+        ["tick", "m-refailure", "failed again"],
+        ["tick", "m-escalated", "escalated"],
+        ["tick", "m-resolved", "resolved"],
+      ]}
+    />
   );
 }

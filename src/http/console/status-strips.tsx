@@ -1,7 +1,7 @@
 import { formatUptime, type StatusInterval } from "../../probes";
 import { formatClock, formatDuration, tone } from "./format";
 import type { TargetStrip } from "./status-data";
-import { describeInterval, notableIntervals, TimelineSvg } from "./timeline-svg";
+import { describeInterval, Legend, notableIntervals, TimelineSvg } from "./timeline-svg";
 
 /** The status page's "at a glance": per target, the last 24 hours and its uptime. */
 export function StatusStrips(props: { strips: readonly TargetStrip[]; now: number }) {
@@ -9,7 +9,7 @@ export function StatusStrips(props: { strips: readonly TargetStrip[]; now: numbe
   return (
     <section class="strips">
       <h2>Last 24 hours</h2>
-      <Legend />
+      <StripLegend />
       {props.strips.map((strip, index) => (
         <StripCard strip={strip} index={index} now={props.now} />
       ))}
@@ -103,28 +103,18 @@ export function summarize(strip: TargetStrip): string {
   return parts.join(" ");
 }
 
-function Legend() {
+function StripLegend() {
   return (
-    <ul class="legend" aria-label="Legend">
-      <li>
-        <span class="swatch s-healthy" /> up
-      </li>
-      <li>
-        <span class="swatch s-unhealthy" /> down
-      </li>
-      <li>
-        <span class="swatch s-error" /> probe error
-      </li>
-      <li>
-        <span class="swatch s-unknown" /> no data
-      </li>
-      <li>
-        <span class="tick m-wake" /> wake
-      </li>
-      <li>
-        <span class="tick m-fix" /> fix
-      </li>
-    </ul>
+    <Legend
+      items={[
+        ["swatch", "s-healthy", "up"],
+        ["swatch", "s-unhealthy", "down"],
+        ["swatch", "s-error", "probe error"],
+        ["swatch", "s-unknown", "no data"],
+        ["tick", "m-wake", "wake"],
+        ["tick", "m-fix", "fix"],
+      ]}
+    />
   );
 }
 

@@ -113,3 +113,20 @@ export function notableIntervals(intervals: readonly StatusInterval[]): StatusIn
 function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
+
+/** A picture's key: colour swatches for statuses (`s-…`), ticks for marks (`m-…`). */
+export function Legend({
+  items,
+}: {
+  items: readonly (readonly [kind: "swatch" | "tick", cls: string, label: string])[];
+}) {
+  return (
+    <ul class="legend" aria-label="Legend">
+      {items.map(([kind, cls, label]) => (
+        <li>
+          <span class={`${kind} ${cls}`} /> {label}
+        </li>
+      ))}
+    </ul>
+  );
+}

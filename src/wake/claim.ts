@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { DmStatus, WakeMessage } from "../contracts";
+import { recordAudit } from "../audit/record";
+import type { KoraEnv } from "../config";
+import type { DmStatus, InvestigationCompletedDetails, WakeMessage } from "../contracts";
 
 /**
  * A claim older than the consumer's wall-time limit (15 minutes) belongs to a worker that died:
@@ -97,4 +99,36 @@ export async function closeDeadLetteredInvestigation(
     )
     .bind(wake.wake_id, wake.caller_session_id, wake.probe, wake.target, now.toISOString(), dmStatus)
     .run();
+}
+
+/**
+ * An investigation's last two writes, for the model's run and a follow-up alike: its
+ * `probe.investigation_completed` row (keyed by the wake, so a redelivery writes nothing new),
+ * then the claim marked done with the row's outcome.
+ */
+export async function finishInvestigation(
+  env: KoraEnv,
+  wake: WakeMessage,
+  token: string,
+  finished: Date,
+  details: Omit<InvestigationCompletedDetails, "wake_id" | "probe" | "target">,
+): Promise<void> {
+  await recordAudit(
+    env,
+    {
+      id: `investigation_completed:${wake.wake_id}`,
+      seam: "probe.investigation_completed",
+      caller_session_id: wake.caller_session_id,
+      source: "system",
+      details: { wake_id: wake.wake_id, probe: wake.probe, target: wake.target, ...details },
+    },
+    finished,
+  );
+  await completeInvestigation(env.DB, wake.wake_id, token, {
+    completed_at: finished,
+    dm_status: details.dm_status,
+    model: details.model,
+    cost_usd: details.cost_usd,
+    summary: details.summary,
+  });
 }

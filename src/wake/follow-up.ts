@@ -1,5 +1,4 @@
 import { retryApprovalBlocks } from "../approvals";
-import { recordAudit } from "../audit/record";
 import { findDeliveredDm, listDmLogForSession } from "../audit/dm-log";
 import { restartsLeftThisHour } from "../autofix";
 import type { Config, KoraEnv } from "../config";
@@ -17,7 +16,7 @@ import { buildFlappingDm, buildRefailureDm, type IncidentMessage, withRefailureN
 import type { FixRecap, FollowUpFacts } from "../slack/incident-facts";
 import type { FixBudget } from "../slack/investigation-dm";
 import { type DmDelivery, sendOperatorDm, updateOperatorDm } from "../slack/send-dm";
-import { completeInvestigation } from "./claim";
+import { finishInvestigation } from "./claim";
 import { incidentOfWake } from "./incident-of-wake";
 
 /** Budgets looked up for at most this many targets: the DM collapses the rest anyway. */
@@ -70,47 +69,27 @@ export async function followUpClaimed(
 
   const summary = `${wake.kind}: ${wake.targets.map((t) => t.target).join(", ")} (${delivery.repeated ? "repeated" : delivery.dm_status})`;
   const finished = now();
-  await recordAudit(
-    env,
-    {
-      id: `investigation_completed:${wake.wake_id}`,
-      seam: "probe.investigation_completed",
-      caller_session_id: wake.caller_session_id,
-      source: "system",
-      details: {
-        wake_id: wake.wake_id,
-        probe: wake.probe,
-        target: wake.target,
-        model: null,
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_read_input_tokens: 0,
-        cache_creation_input_tokens: 0,
-        cost_usd: 0,
-        turns: 0,
-        duration_ms: finished.getTime() - started.getTime(),
-        summary: summary.slice(0, 2_000),
-        dm_status: delivery.dm_status,
-        autofix_attempted: false,
-        // A follow-up never runs the model: named so, not as an unavailable engine.
-        engine: `none:${wake.kind}`,
-        loop_end: null,
-        tool_calls: [],
-        fix_attempts: [],
-        dm_error: delivery.error,
-        left_to_decide: mayEscalate(incident, { reason, at: wake.observed_at })
-          ? "Kora will not fix it again on its own: the operator decides."
-          : "Still escalated: the earlier alert was updated.",
-      },
-    },
-    finished,
-  );
-  await completeInvestigation(env.DB, wake.wake_id, token, {
-    completed_at: finished,
-    dm_status: delivery.dm_status,
+  await finishInvestigation(env, wake, token, finished, {
     model: null,
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_read_input_tokens: 0,
+    cache_creation_input_tokens: 0,
     cost_usd: 0,
-    summary,
+    turns: 0,
+    duration_ms: finished.getTime() - started.getTime(),
+    summary: summary.slice(0, 2_000),
+    dm_status: delivery.dm_status,
+    autofix_attempted: false,
+    // A follow-up never runs the model: named so, not as an unavailable engine.
+    engine: `none:${wake.kind}`,
+    loop_end: null,
+    tool_calls: [],
+    fix_attempts: [],
+    dm_error: delivery.error,
+    left_to_decide: mayEscalate(incident, { reason, at: wake.observed_at })
+      ? "Kora will not fix it again on its own: the operator decides."
+      : "Still escalated: the earlier alert was updated.",
   });
   return delivery;
 }

@@ -1,5 +1,4 @@
 import { approvalBlocksForAttempts } from "../approvals";
-import { recordAudit } from "../audit/record";
 import { restartsLeftThisHour } from "../autofix";
 import { readAutonomyPause } from "../autonomy";
 import type { Config, KoraEnv } from "../config";
@@ -9,7 +8,7 @@ import { anyFixActionSent, fixAttemptsFrom } from "../reasoning";
 import { buildInvestigationDm, type DmEngine, type FixBudget } from "../slack/investigation-dm";
 import { sendOperatorDm, type DmDelivery } from "../slack/send-dm";
 import { recordInvestigationOnIncident } from "./after-investigation";
-import { claimInvestigation, completeInvestigation, releaseClaim } from "./claim";
+import { claimInvestigation, finishInvestigation, releaseClaim } from "./claim";
 import { followUpClaimed } from "./follow-up";
 import { incidentOfWake } from "./incident-of-wake";
 import type { AutofixAttemptDetails, IncidentScope, WakeMessage } from "../contracts";
@@ -133,54 +132,34 @@ async function investigateClaimed(
   const usage = outcome?.usage ?? ZERO_USAGE;
   const summary = engine.kind === "model" ? outcome?.summary || dm.text : dm.text;
   const finished = now();
-  await recordAudit(
-    env,
-    {
-      id: `investigation_completed:${wake.wake_id}`,
-      seam: "probe.investigation_completed",
-      caller_session_id: wake.caller_session_id,
-      source: "system",
-      details: {
-        wake_id: wake.wake_id,
-        probe: wake.probe,
-        target: wake.target,
-        model: outcome?.model ?? null,
-        input_tokens: usage.input_tokens,
-        output_tokens: usage.output_tokens,
-        cache_read_input_tokens: usage.cache_read_input_tokens,
-        cache_creation_input_tokens: usage.cache_creation_input_tokens,
-        cost_usd: outcome?.cost_usd ?? 0,
-        turns: outcome?.turns ?? 0,
-        duration_ms: finished.getTime() - started.getTime(),
-        summary,
-        dm_status: delivery.dm_status,
-        autofix_attempted: anyFixActionSent(attempts),
-        engine: engine.kind === "model" ? engine.tier : `unavailable:${engine.reason}`,
-        loop_end: outcome?.end ?? null,
-        tool_calls:
-          outcome?.tool_calls.map(({ name, is_error, refused }) => ({
-            name,
-            is_error,
-            ...(refused ? { refused } : {}),
-          })) ?? [],
-        fix_attempts: attempts.map((a) => ({
-          target_id: a.target_id,
-          status: a.status,
-          outcome: a.outcome ?? null,
-          rejection_reason: a.rejection_reason ?? null,
-        })),
-        dm_error: delivery.error,
-        left_to_decide: dm.left_to_decide,
-      },
-    },
-    finished,
-  );
-  await completeInvestigation(env.DB, wake.wake_id, token, {
-    completed_at: finished,
-    dm_status: delivery.dm_status,
+  await finishInvestigation(env, wake, token, finished, {
     model: outcome?.model ?? null,
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_read_input_tokens: usage.cache_read_input_tokens,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens,
     cost_usd: outcome?.cost_usd ?? 0,
+    turns: outcome?.turns ?? 0,
+    duration_ms: finished.getTime() - started.getTime(),
     summary,
+    dm_status: delivery.dm_status,
+    autofix_attempted: anyFixActionSent(attempts),
+    engine: engine.kind === "model" ? engine.tier : `unavailable:${engine.reason}`,
+    loop_end: outcome?.end ?? null,
+    tool_calls:
+      outcome?.tool_calls.map(({ name, is_error, refused }) => ({
+        name,
+        is_error,
+        ...(refused ? { refused } : {}),
+      })) ?? [],
+    fix_attempts: attempts.map((a) => ({
+      target_id: a.target_id,
+      status: a.status,
+      outcome: a.outcome ?? null,
+      rejection_reason: a.rejection_reason ?? null,
+    })),
+    dm_error: delivery.error,
+    left_to_decide: dm.left_to_decide,
   });
   return delivery;
 }

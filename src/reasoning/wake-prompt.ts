@@ -39,8 +39,8 @@ export function wakePrompt(wake: WakeMessage, config: Config, secrets: readonly 
         `cycle (the first is ${named ?? "named in the report"}). Investigate them together, say what they share (region, host, ` +
         `image version), attempt a fix only inside the envelope and only on this wake's own targets, and end ` +
         `with the summary for the operator's DM.`
-      : `Wake: the \`${wake.probe}\` probe has seen ${named ? `target ${named}` : "the target named in the report"} unhealthy for ` +
-        `${wake.consecutive_unhealthy} consecutive cycles. Investigate it, attempt a fix only inside its ` +
+      : `Wake: the \`${wake.probe}\` probe has seen ${named ? `target ${named}` : "the target named in the report"} unhealthy ` +
+        `${wake.consecutive_unhealthy === 1 ? "once" : `for ${wake.consecutive_unhealthy} consecutive cycles`}. Investigate it, attempt a fix only inside its ` +
         `envelope and only on this wake's own targets, and end with the summary for the operator's DM.`;
   return [
     opening,

@@ -90,11 +90,14 @@ function summaryOf(detail: Record<string, unknown>, max: number): string {
   return clip(typeof summary === "string" ? summary : JSON.stringify(detail), max);
 }
 
+/** One observation is an event's check (DESIGN §13) or a threshold of one; more is a streak of cycles. */
+const timesSeen = (n: number) => (n === 1 ? "once" : `for ${n} consecutive cycles`);
+
 function seen(wake: WakeMessage): string {
   if (wake.targets.length <= 1) {
     return (
-      `The ${code(wake.probe)} probe saw ${code(wake.target)} unhealthy for ${wake.consecutive_unhealthy} ` +
-      `consecutive cycles (last at ${wake.observed_at}).\n> ${escapeMrkdwn(summaryOf(wake.detail, 400))}`
+      `The ${code(wake.probe)} probe saw ${code(wake.target)} unhealthy ${timesSeen(wake.consecutive_unhealthy)} ` +
+      `(last at ${wake.observed_at}).\n> ${escapeMrkdwn(summaryOf(wake.detail, 400))}`
     );
   }
   const lines = wake.targets.map(

@@ -80,6 +80,8 @@ describe("a Sentry alert wakes Kora at once when the probe agrees", () => {
     const dms = await world.slack.posts();
     expect(dms).toHaveLength(1);
     expect(dms[0]?.text).toContain("acme/web");
+    expect(JSON.stringify(dms[0]?.blocks)).toContain("unhealthy once");
+    expect(JSON.stringify(dms[0]?.blocks)).toContain("checked at once on Sentry's event");
   });
 
   it("does nothing new for the same delivery again, or for another alert while the incident is open", async () => {

@@ -5,11 +5,13 @@ import type { HoldReason } from "./plan";
 
 /** A verified provider event about one configured target (DESIGN §13). */
 export interface EventHint {
-  provider: string;
+  provider: "sentry" | "vercel";
   event_key: string;
   probe: ProbeName;
   target: string;
 }
+
+const PROVIDER_NAMES = { sentry: "Sentry", vercel: "Vercel" } as const;
 
 export type EventCheck =
   | { outcome: "woke"; wake: WakeMessage }
@@ -30,8 +32,16 @@ export type EventCheck =
  */
 export async function wakeOnEvent(env: KoraEnv, config: Config, hint: EventHint, now: Date): Promise<EventCheck> {
   const results = await probeRedacted(env, config, now, { only: [hint.probe] });
-  const result = results.find((r) => r.target === hint.target);
-  if (result?.status !== "unhealthy") return { outcome: "not_confirmed", probe_status: result?.status ?? "missing" };
+  const found = results.find((r) => r.target === hint.target);
+  if (found?.status !== "unhealthy") return { outcome: "not_confirmed", probe_status: found?.status ?? "missing" };
+  // Says why the operator hears of it between two cycles; `summary` is not part of what counts as a change.
+  const result = {
+    ...found,
+    detail: {
+      ...found.detail,
+      summary: `${found.detail.summary} (checked at once on ${PROVIDER_NAMES[hint.provider]}'s event)`,
+    },
+  };
 
   const plan = await planFromD1(
     env.DB,

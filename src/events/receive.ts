@@ -66,8 +66,10 @@ export async function checkEventHint(
         provider: event.provider,
         kind: event.kind,
         target: event.target,
-        ...check,
-        ...(check.outcome === "woke" ? { wake: { wake_id: check.wake.wake_id, kind: check.wake.kind } } : {}),
+        outcome: check.outcome,
+        ...(check.outcome === "woke" ? { wake_id: check.wake.wake_id, wake_kind: check.wake.kind } : {}),
+        ...(check.outcome === "held" ? { reason: check.reason } : {}),
+        ...(check.outcome === "not_confirmed" ? { probe_status: check.probe_status } : {}),
       },
     }),
   );

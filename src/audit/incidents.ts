@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ProbeName } from "../contracts";
+import { INCIDENT_COLUMNS, IncidentRow, IncidentStatus, ProbeName } from "../contracts";
 import { ACTIVITY_SEAMS, summarizeActivity, type IncidentActivity } from "./incident-activity";
 import { InvestigationRow } from "./investigations";
 import { AUDIT_COLUMNS, StoredAuditRow } from "./queries";
@@ -9,30 +9,8 @@ import { AUDIT_COLUMNS, StoredAuditRow } from "./queries";
  * operator API and the console. The probe cycle writes them; nothing here does.
  */
 
-export const IncidentStatus = z.enum(["open", "escalated", "resolved"]);
-export type IncidentStatus = z.infer<typeof IncidentStatus>;
+export { IncidentRow, IncidentStatus };
 
-/** One `incidents` row, parsed on the way out of D1. Times are the cycles' scheduled times. */
-export const IncidentRow = z.object({
-  id: z.string(),
-  probe: ProbeName,
-  status: IncidentStatus,
-  opened_at: z.string(),
-  first_unhealthy_at: z.string(),
-  escalated_at: z.string().nullable(),
-  escalation_reason: z.enum(["refailed_after_fix", "fix_not_recovered", "flapping"]).nullable(),
-  recovered_at: z.string().nullable(),
-  resolved_at: z.string().nullable(),
-  resolved_by: z.enum(["kora_fix", "operator_fix", "self"]).nullable(),
-  root_dm_channel: z.string().nullable(),
-  root_dm_ts: z.string().nullable(),
-  fixes: z.number().int(),
-  operator_asked: z.number().transform((flag) => flag !== 0),
-  updated_at: z.string(),
-});
-export type IncidentRow = z.infer<typeof IncidentRow>;
-
-const INCIDENT_COLUMNS = Object.keys(IncidentRow.shape).join(", ");
 const INVESTIGATION_COLUMNS = Object.keys(InvestigationRow.shape).join(", ");
 
 export const IncidentTarget = z.object({

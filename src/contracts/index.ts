@@ -5,6 +5,7 @@
 export { constantTimeEqual, sha256Hex } from "./crypto";
 export * from "./dm";
 export * from "./envelopes";
+export * from "./incident";
 export * from "./probes";
 export * from "./result";
 export * from "./seams";

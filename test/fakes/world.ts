@@ -21,16 +21,16 @@ import { DopplerFake } from "./doppler.ts";
 import { FaultBook, type Fault } from "./faults.ts";
 import { Latency } from "./latency.ts";
 import { WebhookSender } from "./webhook-sender.ts";
-import { ContractBook, type ContractViolation, type MatchedOperation } from "../contracts/checker.ts";
+import {
+  type CheckedRequest,
+  ContractBook,
+  type ContractViolation,
+  type MatchedOperation,
+} from "../contracts/checker.ts";
 
-export interface RecordedRequest {
+/** A request as the world recorded it: what the contract checker reads, and when it came. */
+export interface RecordedRequest extends CheckedRequest {
   at: string;
-  provider: string;
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: Record<string, string>;
-  body: string;
 }
 
 /** What a provider fake sees: the request with the provider prefix removed. */

@@ -6,26 +6,31 @@ import { ENVELOPE_ON, incidentRow, posts, seamRows, startIncidentWorld, textOf }
 
 const STORM = Array.from({ length: 6 }, (_, i) => `5a0${String(i).padStart(11, "0")}`);
 
+/** The model restarts every machine of the storm in one turn, then writes its summary. */
+async function scriptRestartEach(opening: string, summary: string): Promise<void> {
+  await world.anthropic.script([
+    {
+      content: [
+        { type: "text", text: opening },
+        ...STORM.map((id) => ({
+          type: "tool_use",
+          name: "kora__attempt_probe_autofix",
+          input: { probe: "fly", action: "restart_machine", target_id: id, reason: "crashed with the others in fra" },
+        })),
+      ],
+    },
+    { content: [{ type: "text", text: summary }], stop_reason: "end_turn" },
+  ]);
+}
+
 describe("a storm: six machines of one app crash in the same minute", () => {
   it("is one wake, one investigation that sees all six, one DM naming every target and every fix", async () => {
     const kora = await startIncidentWorld(ENVELOPE_ON);
     await world.fly.machines(STORM.map((id) => ({ app: "kora-web", id, region: "fra" })));
-    await world.anthropic.script([
-      {
-        content: [
-          { type: "text", text: "Six machines in fra crashed together; restarting each inside the envelope." },
-          ...STORM.map((id) => ({
-            type: "tool_use",
-            name: "kora__attempt_probe_autofix",
-            input: { probe: "fly", action: "restart_machine", target_id: id, reason: "crashed with the others in fra" },
-          })),
-        ],
-      },
-      {
-        content: [{ type: "text", text: "All six share region fra and the same image; all six recovered." }],
-        stop_reason: "end_turn",
-      },
-    ]);
+    await scriptRestartEach(
+      "Six machines in fra crashed together; restarting each inside the envelope.",
+      "All six share region fra and the same image; all six recovered.",
+    );
     for (const id of STORM) await world.fly.crash(id, { exit_code: 1 });
 
     await kora.cycle(0, 1);
@@ -56,19 +61,10 @@ describe("a storm: six machines of one app crash in the same minute", () => {
   it("with a fleet budget of 4: still one wake and one DM, exactly four restarts, the other two refused", async () => {
     const kora = await startIncidentWorld({ ...ENVELOPE_ON, KORA_AUTOFIX_MAX_FLEET_RESTARTS: "4" });
     await world.fly.machines(STORM.map((id) => ({ app: "kora-web", id, region: "fra" })));
-    await world.anthropic.script([
-      {
-        content: STORM.map((id) => ({
-          type: "tool_use",
-          name: "kora__attempt_probe_autofix",
-          input: { probe: "fly", action: "restart_machine", target_id: id, reason: "crashed with the others in fra" },
-        })),
-      },
-      {
-        content: [{ type: "text", text: "Four restarted; the fleet budget held the other two." }],
-        stop_reason: "end_turn",
-      },
-    ]);
+    await scriptRestartEach(
+      "Six machines in fra crashed together; restarting each inside the envelope.",
+      "Four restarted; the fleet budget held the other two.",
+    );
     for (const id of STORM) await world.fly.crash(id, { exit_code: 1 });
 
     await kora.cycle(0, 1);

@@ -6,7 +6,7 @@ import { formatDuration, formatTime, formatUsd, incidentHref, sessionHref, tone 
 import { describeFixes } from "./incidents-page";
 import { Layout } from "./layout";
 import { LifeBar, LifeLegend, lifeSentences } from "./life-bar";
-import { TimelineEntryCard } from "./timeline-entries";
+import { TimelineList } from "./timeline-entries";
 
 /** One incident: what it is now, its life as a picture, each wake, then every row in order. */
 export function IncidentPage(props: {
@@ -97,20 +97,12 @@ export function IncidentPage(props: {
         Every row of the incident, every wake in it: also at <a href={sessionHref(incident.id)}>the session view</a> and{" "}
         <code>/api/sessions/{incident.id}/timeline</code>.
       </p>
-      {props.timeline.entries.length === 0 ? <p class="muted">Nothing recorded.</p> : null}
-      <ol class="timeline">
-        {props.timeline.entries.map((entry) => (
-          <li>
-            <TimelineEntryCard entry={entry} />
-          </li>
-        ))}
-      </ol>
-      <p class="pager">
-        {props.first_page ? null : <a href={base}>← From the start</a>}{" "}
-        {props.next_cursor ? (
-          <a href={`${base}?cursor=${encodeURIComponent(props.next_cursor)}`}>Later entries →</a>
-        ) : null}
-      </p>
+      <TimelineList
+        entries={props.timeline.entries}
+        base={base}
+        first_page={props.first_page}
+        next_cursor={props.next_cursor}
+      />
     </Layout>
   );
 }

@@ -220,3 +220,30 @@ function RawDetails({ details }: { details: Record<string, unknown> }) {
     </details>
   );
 }
+
+/** A page of timeline entries with the links to the start and to the next page. */
+export function TimelineList(props: {
+  entries: TimelineEntry[];
+  base: string;
+  first_page: boolean;
+  next_cursor: string | null;
+}) {
+  return (
+    <>
+      {props.entries.length === 0 ? <p class="muted">Nothing recorded.</p> : null}
+      <ol class="timeline">
+        {props.entries.map((entry) => (
+          <li>
+            <TimelineEntryCard entry={entry} />
+          </li>
+        ))}
+      </ol>
+      <p class="pager">
+        {props.first_page ? null : <a href={props.base}>← From the start</a>}{" "}
+        {props.next_cursor ? (
+          <a href={`${props.base}?cursor=${encodeURIComponent(props.next_cursor)}`}>Later entries →</a>
+        ) : null}
+      </p>
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 import type { SessionTimeline } from "../../audit/timeline";
 import { formatTime, formatUsd, tone } from "./format";
 import { Layout } from "./layout";
-import { TimelineEntryCard } from "./timeline-entries";
+import { TimelineList } from "./timeline-entries";
 
 export function TimelinePage(props: { timeline: SessionTimeline; next_cursor: string | null; first_page: boolean }) {
   const { timeline } = props;
@@ -37,20 +37,12 @@ export function TimelinePage(props: { timeline: SessionTimeline; next_cursor: st
         <p class="muted">No investigation claimed this session (yet).</p>
       )}
       <h2>{props.first_page ? "Timeline" : "Timeline (continued)"}</h2>
-      {timeline.entries.length === 0 ? <p class="muted">Nothing recorded.</p> : null}
-      <ol class="timeline">
-        {timeline.entries.map((entry) => (
-          <li>
-            <TimelineEntryCard entry={entry} />
-          </li>
-        ))}
-      </ol>
-      <p class="pager">
-        {props.first_page ? null : <a href={base}>← From the start</a>}{" "}
-        {props.next_cursor ? (
-          <a href={`${base}?cursor=${encodeURIComponent(props.next_cursor)}`}>Later entries →</a>
-        ) : null}
-      </p>
+      <TimelineList
+        entries={timeline.entries}
+        base={base}
+        first_page={props.first_page}
+        next_cursor={props.next_cursor}
+      />
     </Layout>
   );
 }

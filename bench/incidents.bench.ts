@@ -41,7 +41,7 @@ it("measures the D1 rows a probe cycle writes: unchanged, and with one changed t
       name: INPUT_NAMES.written(fleet),
       value: quiet.written,
       unit: "rows",
-      note: "healthy unchanged machines; before transitions: one probe_results row + one probe_state upsert per target",
+      note: "healthy unchanged machines; before history was kept as transitions, every target wrote its state and a result row each cycle (about 6 D1 rows with their indexes)",
     });
     reportFigure({ name: INPUT_NAMES.read(fleet), value: quiet.read, unit: "rows" });
     reportFigure({

@@ -33,4 +33,12 @@ describe("the redactor, on text a clip already cut", () => {
     expect(clipped).not.toContain(TOKEN.slice(0, 5));
     expect(clipped.endsWith("…")).toBe(true);
   });
+
+  it("redacts before it clips, even when the cut would leave fewer characters than the backstop looks for", () => {
+    // Clipped first, this would end in the token's first six characters: too few for
+    // redactSecrets to take for a token's start, so only the order protects them.
+    const clipped = redactThenClip(`${"x".repeat(193)}${TOKEN}`, [TOKEN], 200);
+    expect(clipped).toBe(`${"x".repeat(193)}${REDACTED.slice(0, 6)}…`);
+    expect(clipped).not.toContain(TOKEN.slice(0, 4));
+  });
 });

@@ -12,9 +12,9 @@ beforeEach(async () => {
 });
 
 /**
- * The real D1 binding, except that the first transaction that would settle a wake — the claim,
- * or (without one) the final write of the cycle's state — waits until `open()` is called. It
- * holds a cycle between deciding and recording, the window in which another cycle can decide too.
+ * The real D1 binding, except that the first transaction that writes a wake into a target's
+ * state (the claim, whatever its condition) or finishes the cycle waits until `open()` is called.
+ * It holds a cycle between deciding and recording, the window in which another cycle can decide too.
  */
 function gatedD1() {
   const db = env.DB;
@@ -27,7 +27,7 @@ function gatedD1() {
   const gated: D1Database = {
     prepare: (query) => {
       const statement = db.prepare(query);
-      if (!/last_wake_id IS|SET completed_at/.test(query)) return statement;
+      if (!/\b(INSERT|UPDATE)\b[\s\S]*\blast_wake_id = |SET completed_at/.test(query)) return statement;
       const bind = statement.bind.bind(statement);
       statement.bind = (...values: unknown[]) => {
         const bound = bind(...values);

@@ -169,6 +169,17 @@ describe("precision on /api/envelopes and the console", () => {
     expect(html).toContain(`/sessions/${encodeURIComponent(down.session)}`);
   });
 
+  it("counts needed and unneeded apart: two needed and one unneeded is 2/3, not 1/3", async () => {
+    const start = Date.now();
+    await shadowedDecision();
+    await shadowedDecision();
+    const back = await shadowedDecision();
+    await recoverOnItsOwn(back.machine);
+    await fireCycle(probeEnv({ [FLY_VAR]: "shadow", KORA_SHADOW_LABEL_MINUTES: "10" }).env, cycleAt(start, 11));
+
+    expect(await flyEnvelope(withFly("shadow"))).toMatchObject({ needed: 2, unneeded: 1, precision: 2 / 3 });
+  });
+
   it("has no precision before the first label, rather than a made-up 0 or 1", async () => {
     await shadowedDecision();
     const fly = (await envelopes(withFly("shadow"))).envelopes.find((envelope) => envelope.probe === "fly");

@@ -103,6 +103,21 @@ describe("status at a glance", () => {
     expect(flaky).toContain(`data-mark="fix" data-at="${ago(572)}"`);
   });
 
+  it("draws each down interval where its times say: x and width from `from` and `to`", async () => {
+    const rects = [...strip(await statusPage(), FLAKY).matchAll(/<rect ([^>]*)>/g)].map(([, attributes]) =>
+      Object.fromEntries([...(attributes ?? "").matchAll(/([\w-]+)="([^"]*)"/g)].map(([, k, v]) => [k, v])),
+    );
+    const windowStart = Date.parse(rects[0]?.["data-from"] ?? "");
+    const px = (ms: number) => (ms / (24 * 60 * 60_000)) * 1000;
+    const red = rects.filter((rect) => rect["data-status"] === "unhealthy");
+    expect(red).toHaveLength(2);
+    for (const rect of red) {
+      const [from, to] = [Date.parse(rect["data-from"] ?? ""), Date.parse(rect["data-to"] ?? "")];
+      expect(Number(rect.x)).toBeCloseTo(px(from - windowStart), 1);
+      expect(Number(rect.width)).toBeCloseTo(px(to - from), 1);
+    }
+  });
+
   it("says the same in words, for screen readers and for a quick read", async () => {
     const flaky = strip(await statusPage(), FLAKY);
     const sentence = "Down 2 times in the last 24 hours, 36 min in all. 1 wake, 1 fix.";

@@ -110,7 +110,22 @@ describe("uptime", () => {
     expect(formatUptime(uptimeOf(oneMinuteDown))).toBe("99.99%");
   });
 
+  it("counts a target that is still down: the open interval up to now is downtime", () => {
+    const day = statusIntervals([change(3000, null, "healthy"), change(144, "healthy", "unhealthy")], DAY);
+    const uptime = uptimeOf(day);
+    expect(minutes(uptime.unhealthy_ms)).toBe(144);
+    expect(formatUptime(uptime)).toBe("90.00%");
+  });
+
   it("has no figure when nothing is known", () => {
     expect(formatUptime(uptimeOf(statusIntervals([], DAY)))).toBe("—");
+  });
+});
+
+describe("the window's edges", () => {
+  it("counts a change exactly at the window's start as inside it: [from, to) includes from", () => {
+    expect(shape([change(2000, null, "healthy"), change(1440, "healthy", "unhealthy")])).toEqual([
+      ["unhealthy", 1440, 0],
+    ]);
   });
 });

@@ -39,6 +39,16 @@ describe("a probe cycle writes in proportion to change", () => {
     expect(small.written).toBeLessThanOrEqual(3);
   });
 
+  it("writes nothing for a healthy target whose numbers moved: an error count under the threshold is no change", async () => {
+    const quiet = await rowsWritten(10);
+    await clearProbeTables();
+    await seedHealthyWorld();
+    const moved = await rowsWritten(10, async () => {
+      await world.sentry.project("acme", "web", 5); // 10 → 25 errors in the window, threshold 50
+    });
+    expect(moved.written).toBe(quiet.written);
+  });
+
   it("writes a changed target once: its state and one transition, whatever the fleet's size", async () => {
     const crashOne = async (ids: string[]) => {
       await world.fly.crash(ids[0] ?? "");

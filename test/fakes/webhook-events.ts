@@ -18,13 +18,14 @@ async function hexHmac(hash: "SHA-256" | "SHA-1", secret: string, body: string):
   return [...new Uint8Array(signature)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** `indent`: send the JSON pretty-printed, so a body is not what `JSON.stringify` would give back. */
 export async function signSentryEvent(
   secret: string,
   resource: string,
   payload: unknown,
-  options: { timestamp?: number } = {},
+  options: { timestamp?: number; indent?: number } = {},
 ): Promise<SignedEvent> {
-  const body = JSON.stringify(payload);
+  const body = JSON.stringify(payload, null, options.indent);
   return {
     path: "/webhooks/sentry",
     headers: {
@@ -38,8 +39,12 @@ export async function signSentryEvent(
   };
 }
 
-export async function signVercelEvent(secret: string, payload: unknown): Promise<SignedEvent> {
-  const body = JSON.stringify(payload);
+export async function signVercelEvent(
+  secret: string,
+  payload: unknown,
+  options: { indent?: number } = {},
+): Promise<SignedEvent> {
+  const body = JSON.stringify(payload, null, options.indent);
   return {
     path: "/webhooks/vercel",
     headers: { "content-type": "application/json", "x-vercel-signature": await hexHmac("SHA-1", secret, body) },

@@ -79,6 +79,24 @@ describe("who counts against the fleet budget", () => {
     expect(mcp).toMatchObject({ status: "attempted", outcome: "recovered" });
   });
 
+  it("an operator's approval still goes through when the fleet budget is spent", async () => {
+    const [a, b] = await crashedFleet(2);
+    const spent = await attemptProbeAutofix(
+      fix(a ?? ""),
+      autofixContext({ vars: { KORA_AUTOFIX_MAX_FLEET_RESTARTS: "1" }, source: "mcp" }),
+    );
+    expect(spent.outcome).toBe("recovered");
+    const approved = await attemptProbeAutofix(
+      fix(b ?? ""),
+      autofixContext({
+        vars: { KORA_AUTOFIX_MAX_FLEET_RESTARTS: "1", KORA_PROBE_AUTOFIX_FLY_ENABLED: "false" },
+        source: "operator",
+        approval: { approved_by: "U0OPERATOR", approval_id: `apr_${b}` },
+      }),
+    );
+    expect(approved).toMatchObject({ status: "attempted", outcome: "recovered" });
+  });
+
   it("a refusal spends nothing: only actions sent count", async () => {
     const [a, b] = await crashedFleet(2);
     await world.fly.lease(a ?? "", "deploy@example.com");

@@ -48,6 +48,21 @@ export class IncidentWorld {
     return fresh.map((body) => WakeMessage.parse(body));
   }
 
+  /**
+   * Minutes 0–4 of a re-failure: the machine crashes, wakes, Kora fixes it, it is healthy for a
+   * cycle and crashes again; the follow-up wake is queued, not yet delivered. Returns the first wake.
+   */
+  async fixThenRecrash(): Promise<WakeMessage> {
+    await world.fly.crash(MACHINE);
+    await this.cycle(0, 1);
+    const [wake] = await this.deliverNew();
+    if (!wake) throw new Error("the crash did not wake Kora");
+    await this.cycle(2);
+    await world.fly.crash(MACHINE);
+    await this.cycle(3, 4);
+    return wake;
+  }
+
   /** Delivers a wake again, as the queue may (at-least-once). */
   async redeliver(wake: WakeMessage): Promise<void> {
     await deliver(wake, { env: this.env, attempts: 2 });

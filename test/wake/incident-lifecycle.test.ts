@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buttonsOf } from "../fakes/slack-interactions.ts";
 import { postInteraction, press } from "../approvals/harness";
 import { world } from "../world";
+import { getIncident } from "../../src/incidents";
+import { recordInvestigationOnIncident } from "../../src/wake/after-investigation";
 import {
   ENVELOPE_ON,
   flyMutationCount,
@@ -95,6 +97,28 @@ describe("a machine that crashes again after Kora's fix", () => {
     expect(await flyMutationCount()).toBe(mutations);
   });
 
+  it("fails a second time while escalated: the alert is edited with a note, nothing new is posted or escalated", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    const session = (await kora.fixThenRecrash()).caller_session_id;
+    await kora.deliverNew();
+    expect(await posts()).toHaveLength(2);
+
+    await restoreMachine();
+    await kora.cycle(5);
+    await world.fly.crash(MACHINE);
+    await kora.cycle(6, 7);
+    const [again, ...others] = await kora.deliverNew();
+    expect(others).toEqual([]);
+    expect(again).toMatchObject({ kind: "refailure", caller_session_id: session });
+
+    const [, alert, ...extra] = await posts();
+    expect(extra).toEqual([]);
+    expect(alert?.updates).toHaveLength(1);
+    expect(JSON.stringify(alert?.updates[0]?.blocks)).toContain("Still escalated");
+    expect(await seamRows(session, "probe.incident_escalated")).toHaveLength(1);
+    expect(await incidentRow(session)).toMatchObject({ status: "escalated", escalation_reason: "refailed_after_fix" });
+  });
+
   it("after the operator's Approve starts it, resolves as operator_fix with the root edited and one reply saying it is over", async () => {
     const kora = await startIncidentWorld(ENVELOPE_ON);
     await world.fly.crash(MACHINE);
@@ -119,6 +143,19 @@ describe("a machine that crashes again after Kora's fix", () => {
     expect(over).toMatchObject({ thread_ts: root?.ts, reply_broadcast: false });
     expect(over?.text).toMatch(/Resolved: .*fixed by the operator's approved fix/);
     expect(slack[0]?.text).toMatch(/^Resolved:/);
+  });
+
+  it("recovering on its own after the re-failure resolves as self: Kora's earlier fix did not end it", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    const session = (await kora.fixThenRecrash()).caller_session_id;
+    await kora.deliverNew();
+
+    await restoreMachine();
+    await kora.cycle(5, 6, 7);
+    expect(await incidentRow(session)).toMatchObject({ status: "resolved", resolved_by: "self", fixes: 1 });
+    expect(await seamRows(session, "probe.incident_resolved")).toEqual([
+      expect.objectContaining({ resolved_by: "self", escalated: true }),
+    ]);
   });
 
   it("re-opens a resolved incident when it fails again within the cool-down, same session, as an escalation", async () => {
@@ -167,8 +204,48 @@ describe("a machine Kora could not fix", () => {
       await kora.cycle(2, 3, 4, 5);
       expect(await kora.deliverNew()).toEqual([]);
       expect(await posts()).toHaveLength(1);
+
+      // Back on its own: the restart that did not hold ended nothing.
+      await restoreMachine();
+      await kora.cycle(6, 7, 8);
+      expect(await incidentRow(session)).toMatchObject({ status: "resolved", resolved_by: "self" });
     },
   );
+
+  it("a fix whose outcome is unknown (the bound ran out) escalates with fix_not_recovered too", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    await world.fly.crash(MACHINE);
+    await kora.cycle(0, 1);
+    const [wake] = kora.queue.messages.map((body) => body as Parameters<typeof recordInvestigationOnIncident>[2]);
+    const incident = await getIncident(kora.env.DB, wake?.caller_session_id ?? "");
+    if (!wake || !incident) throw new Error("no incident");
+    const unknown = {
+      probe: "fly",
+      action: "restart_machine",
+      target_id: MACHINE,
+      reason_from_reasoning: "crashed",
+      status: "attempted" as const,
+      action_taken: "start_machine" as const,
+      outcome: "unknown" as const,
+    };
+    const undelivered = {
+      dm_status: "failed_send" as const,
+      delivered: false,
+      channel: null,
+      slack_ts: null,
+      error: null,
+      repeated: false,
+    };
+    await recordInvestigationOnIncident(kora.env, incident, wake, [unknown], undelivered);
+
+    expect(await seamRows(incident.id, "probe.incident_escalated")).toEqual([
+      expect.objectContaining({ reason: "fix_not_recovered", targets: [MACHINE] }),
+    ]);
+    expect(await incidentRow(incident.id)).toMatchObject({
+      status: "escalated",
+      escalation_reason: "fix_not_recovered",
+    });
+  });
 
   it("with its envelope off, recovered on its own: resolved as self, the root edited without its buttons, one thread reply", async () => {
     const kora = await startIncidentWorld();
@@ -219,5 +296,31 @@ describe("a flapping machine", () => {
     expect(await seamRows(session, "tool.probe_autofix_attempted")).toEqual([]);
     expect(await flyMutationCount()).toBe(mutations);
     expect(await modelRequests()).toBe(0);
+  });
+
+  it("wakes as flapping on exactly the KORA_FLAP_CHANGES-th change (default 4), not one later", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    await world.fly.crash(MACHINE);
+    await kora.cycle(0);
+    for (let n = 1; n <= 4; n++) {
+      if (n % 2 === 0) await world.fly.crash(MACHINE);
+      else await restoreMachine();
+      await kora.cycle(n);
+    }
+    expect(kora.queue.messages).toEqual([
+      expect.objectContaining({ kind: "flapping", targets: [expect.objectContaining({ status_changes: 4 })] }),
+    ]);
+  });
+
+  it("one change short of KORA_FLAP_CHANGES is not flapping: it wakes as an ordinary wake", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    await kora.cycle(0);
+    await world.fly.crash(MACHINE);
+    await kora.cycle(1);
+    await restoreMachine();
+    await kora.cycle(2);
+    await world.fly.crash(MACHINE);
+    await kora.cycle(3, 4);
+    expect(kora.queue.messages).toEqual([expect.objectContaining({ kind: "wake", target: MACHINE })]);
   });
 });

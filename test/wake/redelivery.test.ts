@@ -13,6 +13,7 @@ import {
   wakeFor,
   withVars,
 } from "./helpers";
+import { ENVELOPE_ON, posts, seamRows, startIncidentWorld } from "./incident-harness";
 
 const FLY_ON = withVars({ KORA_PROBE_AUTOFIX_FLY_ENABLED: "true" });
 
@@ -113,6 +114,26 @@ describe("at-least-once delivery", () => {
     expect(second.result.explicitAcks).toEqual([second.id]);
     expect(await world.slack.posts()).toHaveLength(1);
     expect((await completedRow(wake.caller_session_id))?.details.dm_status).toBe("sent");
+  });
+});
+
+describe("a follow-up wake retried after a crash midway", () => {
+  it("posts its escalation once and writes one escalated row", async () => {
+    const kora = await startIncidentWorld(ENVELOPE_ON);
+    const wake = await kora.fixThenRecrash();
+    const followUp = kora.queue.messages[1];
+    expect(followUp).toMatchObject({ kind: "refailure" });
+
+    const failing = { ...kora.env, DB: dbFailingSeam(kora.env.DB, "probe.investigation_completed") };
+    const first = await deliver(followUp, { env: failing });
+    expect(first.result.retryMessages).toEqual([{ msgId: first.id }]);
+    const second = await deliver(followUp, { env: kora.env, attempts: 2 });
+    expect(second.result.explicitAcks).toEqual([second.id]);
+
+    const [root, reply, ...extra] = await posts();
+    expect(extra).toEqual([]);
+    expect(reply).toMatchObject({ thread_ts: root?.ts, reply_broadcast: true });
+    expect(await seamRows(wake.caller_session_id, "probe.incident_escalated")).toHaveLength(1);
   });
 });
 

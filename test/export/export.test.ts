@@ -5,6 +5,7 @@ import { PART_SIZE } from "../../src/export/file-writer";
 import { ExportManifest } from "../../src/export/manifest";
 import { dayRows, seedAuditDay, seedDmDay } from "./seed-day";
 import { seedAuditRow } from "../audit-seed.ts";
+import { parseSeamDetails } from "../../src/contracts";
 
 const DATE = "2026-11-05";
 const ROWS = 100_000;
@@ -82,6 +83,11 @@ describe("exporting a day of 100,000 audit rows to R2", () => {
     expect(results[0]?.source).toBe("operator");
     expect(details.date).toBe(DATE);
     expect(details.files.map((f) => f.rows)).toEqual([ROWS, 300]);
+    // Read as every reader reads it: the seam's own schema, and the hash of the manifest in R2.
+    const parsed = parseSeamDetails("audit.export_completed", details);
+    expect(parsed.ok && parsed.value.manifest_sha256).toBe(
+      await sha256(await objectText(`audit/dt=${DATE}/manifest.json`)),
+    );
   });
 
   it("changes nothing when re-run over the same rows", async () => {

@@ -93,10 +93,17 @@ describe("failures come back as typed values", () => {
     expect(await world.requests({ provider: "fly" })).toEqual([]);
   });
 
-  it("a body that is not a machine is bad_response", async () => {
+  it("a body that is not a machine is bad_response, naming the call and what the answer lacks", async () => {
     await world.fault({ provider: "fly", kind: "status", status: 200, body: { hello: "world" } });
     const result = await fly().getMachine(APP, "m100");
-    expect(result).toEqual({ ok: false, error: expect.objectContaining({ kind: "bad_response" }) });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        kind: "bad_response",
+        message:
+          "Fly GET /v1/apps/kora-web/machines/m100: unexpected response (body: the answer has neither an id nor a state: not a machine)",
+      },
+    });
   });
 });
 

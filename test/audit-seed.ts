@@ -5,9 +5,10 @@ import type { AuditSource, Seam } from "../src/contracts";
 
 /**
  * Writes a row through the real writer (`recordAudit`: redaction, the tail line, idempotency)
- * with placeholder `details` that need not fit the seam's schema. For tests of the readers,
- * pagination and the export, where a row's content is beside the point — and old rows in D1,
- * written by earlier deploys, may not fit today's schema either.
+ * with placeholder `details` that need not fit the seam's schema (the writer keeps them, marked
+ * `details_off_schema`). For tests of the readers, pagination and the export, where a row's
+ * content is beside the point — and old rows in D1, written by earlier deploys, may not fit
+ * today's schema either.
  */
 export function seedAuditRow(
   env: KoraEnv,

@@ -1,7 +1,7 @@
 import { secretValues, type KoraEnv } from "../config";
 import { boundDetails } from "./bound";
 import { redactSecrets } from "./redact";
-import type { AuditSource, Seam, SeamDetails } from "../contracts";
+import { describeZodError, parseSeamDetails, type AuditSource, type Seam, type SeamDetails } from "../contracts";
 
 /** One row to write: its `details` typed by the seam registry (contracts/seams.ts). */
 export interface AuditEventInput<S extends Seam = Seam> {
@@ -36,6 +36,8 @@ const WRITE_ATTEMPTS = 3;
  * is retried and then thrown: the work that needed the row fails (and is retried by its queue or
  * cron) rather than going on without a trace. Configured secret values are redacted first, then
  * `details` is bounded (audit/bound.ts): an oversized row is clipped with a marker, never dropped.
+ * Details that do not parse with their seam's schema (a writer that cast past the types) are
+ * written all the same, with `details_off_schema` saying what is wrong, and logged as an error.
  */
 export async function recordAudit<S extends Seam>(
   env: KoraEnv,
@@ -49,7 +51,10 @@ export async function recordAudit<S extends Seam>(
     seam: event.seam,
     caller_session_id: redactSecrets(event.caller_session_id, secrets).value,
     source: event.source,
-    details: boundDetails(redactSecrets(event.details as Record<string, unknown>, secrets).value).value,
+    details: checkedDetails(
+      event.seam,
+      boundDetails(redactSecrets(event.details as Record<string, unknown>, secrets).value).value,
+    ),
   };
   const statement = env.DB.prepare(
     `INSERT INTO audit_events (id, emitted_at, seam, caller_session_id, source, details)
@@ -70,6 +75,14 @@ export async function recordAudit<S extends Seam>(
   throw new AuditWriteError(`audit write for ${row.seam} failed after ${WRITE_ATTEMPTS} attempts`, {
     cause: lastError,
   });
+}
+
+function checkedDetails(seam: Seam, details: Record<string, unknown>): Record<string, unknown> {
+  const parsed = parseSeamDetails(seam, details);
+  if (parsed.ok) return details;
+  const problem = describeZodError(parsed.error, { max: 5 });
+  console.error(JSON.stringify({ kora_error: "audit row details off their seam's schema", seam, problem }));
+  return { ...details, details_off_schema: problem };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

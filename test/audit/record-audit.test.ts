@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AuditWriteError } from "../../src/audit/record";
+import { AuditWriteError, recordAudit } from "../../src/audit/record";
 import { listAuditEvents } from "../../src/audit/queries";
 import { TEST_SECRETS } from "../fakes/bindings.ts";
 import { seedAuditRow } from "../audit-seed.ts";
@@ -10,9 +10,19 @@ afterEach(() => vi.restoreAllMocks());
 describe("recordAudit", () => {
   it("writes a row with every field to D1", async () => {
     const now = new Date("2026-11-24T10:00:00.000Z");
-    await seedAuditRow(
+    const details = {
+      wake_id: "w-fields",
+      probe: "fly",
+      target: "148e21ea7d9089",
+      status: "unhealthy",
+      observed_at: now.toISOString(),
+      consecutive_unhealthy: 2,
+      detail: { summary: "crashed" },
+      envelope: { enabled: true, fix_name: "restart_machine" },
+    } as const;
+    await recordAudit(
       env,
-      { seam: "probe.wake_requested", caller_session_id: "wake:fields", source: "cron", details: { probe: "fly" } },
+      { seam: "probe.wake_requested", caller_session_id: "wake:fields", source: "cron", details },
       now,
     );
     const { rows } = await listAuditEvents(env.DB, { caller_session_id: "wake:fields", limit: 10 });
@@ -24,9 +34,30 @@ describe("recordAudit", () => {
         seam: "probe.wake_requested",
         caller_session_id: "wake:fields",
         source: "cron",
-        details: { probe: "fly" },
+        details,
       },
     ]);
+  });
+
+  it("keeps details that do not fit their seam's schema, marked with what is wrong, and logs an error", async () => {
+    const errors = vi.spyOn(console, "error");
+    const row = await seedAuditRow(env, {
+      seam: "probe.wake_requested",
+      caller_session_id: "wake:off-schema",
+      source: "cron",
+      details: { probe: "fly" },
+    });
+    expect(row.details).toEqual({
+      probe: "fly",
+      details_off_schema: expect.stringMatching(/^wake_id: .*; target: /),
+    });
+    const { rows } = await listAuditEvents(env.DB, { caller_session_id: "wake:off-schema", limit: 10 });
+    expect(rows.map((stored) => stored.details)).toEqual([row.details]);
+    expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)) as unknown)).toContainEqual({
+      kora_error: "audit row details off their seam's schema",
+      seam: "probe.wake_requested",
+      problem: row.details.details_off_schema,
+    });
   });
 
   it("prints the row as one JSON line for wrangler tail", async () => {

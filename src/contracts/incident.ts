@@ -33,3 +33,13 @@ export const IncidentRow = z.object({
 export type IncidentRow = z.infer<typeof IncidentRow>;
 
 export const INCIDENT_COLUMNS = Object.keys(IncidentRow.shape).join(", ");
+
+/** Where the incident's first DM is in Slack, once it was delivered. */
+export function rootDmOf(incident: Pick<IncidentRow, "root_dm_channel" | "root_dm_ts">): {
+  channel: string;
+  ts: string;
+} | null {
+  return incident.root_dm_channel && incident.root_dm_ts
+    ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
+    : null;
+}

@@ -1,3 +1,4 @@
+import { rootDmOf } from "../contracts";
 import type { IncidentDetail, IncidentRecord } from "../audit/incidents";
 import type { IncidentLife } from "./incident-life";
 import { incidentDowntime } from "./incident-life";
@@ -21,10 +22,7 @@ export function incidentJson(record: IncidentRecord, life: IncidentLife, now: Da
     wakes: activity.wakes,
     fixes: activity.fixes,
     cost_usd: activity.cost_usd,
-    root_dm:
-      incident.root_dm_channel && incident.root_dm_ts
-        ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
-        : null,
+    root_dm: rootDmOf(incident),
     life: lifeJson(life),
     timeline: `/api/sessions/${encodeURIComponent(incident.id)}/timeline`,
   };

@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record";
 import { findDeliveredDm } from "../audit/dm-log";
 import type { Config, KoraEnv } from "../config";
+import { rootDmOf } from "../contracts";
 import type { ResolutionFacts } from "../slack/incident-facts";
 import { buildResolutionReply, withResolution } from "../slack/resolution-dm";
 import { sendOperatorDm, updateOperatorDm } from "../slack/send-dm";
@@ -35,44 +36,34 @@ export async function resolveIncident(
   const fixes = await readIncidentFixes(env.DB, incident.id);
   const resolvedBy = resolvedByFrom(fixes.sinceLastWake);
   const escalated = incident.status === "escalated";
-  const targets = incident.targets.map((t) => t.target);
+  const common = {
+    incident_id: incident.id,
+    probe: incident.probe,
+    targets: incident.targets.map((t) => t.target),
+    resolved_by: resolvedBy,
+    duration_ms: resolution.duration_ms,
+    first_unhealthy_at: incident.first_unhealthy_at,
+    recovered_at: resolution.recovered_at,
+    fixes: fixes.all.length,
+  };
   await recordAudit(env, {
     id: `incident_resolved:${incident.id}:${resolution.recovered_at}`,
     seam: "probe.incident_resolved",
     caller_session_id: incident.id,
     source: "cron",
-    details: {
-      incident_id: incident.id,
-      probe: incident.probe,
-      targets,
-      resolved_by: resolvedBy,
-      duration_ms: resolution.duration_ms,
-      first_unhealthy_at: incident.first_unhealthy_at,
-      recovered_at: resolution.recovered_at,
-      resolved_at: now.toISOString(),
-      fixes: fixes.all.length,
-      escalated,
-      operator_asked: incident.operator_asked,
-    },
+    details: { ...common, resolved_at: now.toISOString(), escalated, operator_asked: incident.operator_asked },
   });
   const won = await claimResolution(env.DB, {
     id: incident.id,
     recovered_at: resolution.recovered_at,
     resolved_at: now.toISOString(),
     resolved_by: resolvedBy,
-    fixes: fixes.all.length,
+    fixes: common.fixes,
   });
   if (!won) return "already_resolved";
 
   const facts: ResolutionFacts = {
-    incident_id: incident.id,
-    probe: incident.probe,
-    targets,
-    resolved_by: resolvedBy,
-    duration_ms: resolution.duration_ms,
-    first_unhealthy_at: incident.first_unhealthy_at,
-    recovered_at: resolution.recovered_at,
-    fixes: fixes.all.length,
+    ...common,
     healthy_cycles: Math.round(minutesSince(resolution.recovered_at, now)) + 1,
   };
   await tellOperator(env, config, incident, facts, resolution.recovered_at, escalated || incident.operator_asked);
@@ -88,10 +79,7 @@ async function tellOperator(
   reply: boolean,
 ): Promise<void> {
   const wall = new Date();
-  const root =
-    incident.root_dm_channel && incident.root_dm_ts
-      ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
-      : null;
+  const root = rootDmOf(incident);
   if (root) {
     const original = await findDeliveredDm(env.DB, root.channel, root.ts);
     if (original) {

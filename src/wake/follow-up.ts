@@ -2,7 +2,7 @@ import { retryApprovalBlocks } from "../approvals";
 import { findDeliveredDm, listDmLogForSession } from "../audit/dm-log";
 import { restartsLeftThisHour } from "../autofix";
 import type { Config, KoraEnv } from "../config";
-import type { WakeMessage } from "../contracts";
+import { rootDmOf, type WakeMessage } from "../contracts";
 import {
   escalate,
   type Incident,
@@ -140,10 +140,7 @@ async function alert(
   facts: FollowUpFacts,
   now: Date,
 ): Promise<DmDelivery> {
-  const root =
-    incident.root_dm_channel && incident.root_dm_ts
-      ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
-      : null;
+  const root = rootDmOf(incident);
   let message: IncidentMessage;
   if (wake.kind === "flapping") {
     message = buildFlappingDm(facts, { root: root === null });
@@ -184,11 +181,7 @@ async function noteOnAlert(
     .filter((row) => row.kind === "incident_followup" && row.slack_ts && row.channel && row.dm_status === "sent")
     .at(-1);
   const target =
-    alerted?.channel && alerted.slack_ts
-      ? { channel: alerted.channel, ts: alerted.slack_ts }
-      : incident.root_dm_channel && incident.root_dm_ts
-        ? { channel: incident.root_dm_channel, ts: incident.root_dm_ts }
-        : null;
+    alerted?.channel && alerted.slack_ts ? { channel: alerted.channel, ts: alerted.slack_ts } : rootDmOf(incident);
   const original = target ? await findDeliveredDm(env.DB, target.channel, target.ts) : null;
   if (!target || !original) {
     return {

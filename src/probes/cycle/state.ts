@@ -30,16 +30,21 @@ export function saveTargetStatement(
          unhealthy_since = excluded.unhealthy_since
        WHERE excluded.last_observed_at >= probe_state.last_observed_at`,
     )
-    .bind(
-      key.probe,
-      key.target,
-      state.status,
-      JSON.stringify(state.detail),
-      state.observed_at,
-      state.consecutive_unhealthy,
-      state.status_since,
-      state.unhealthy_since,
-    );
+    .bind(...stateValues(key, state));
+}
+
+/** The values of `probe_state`'s first eight columns, in order, for a statement that writes them as ?1–?8. */
+export function stateValues(key: { probe: ProbeName; target: string }, state: TargetState) {
+  return [
+    key.probe,
+    key.target,
+    state.status,
+    JSON.stringify(state.detail),
+    state.observed_at,
+    state.consecutive_unhealthy,
+    state.status_since,
+    state.unhealthy_since,
+  ] as const;
 }
 
 /** One status change; keyed on (probe, target, at), so a re-fired minute writes it once. */

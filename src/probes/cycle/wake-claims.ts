@@ -1,4 +1,5 @@
 import type { PlannedWake, Step } from "./plan";
+import { stateValues } from "./state";
 
 /**
  * The wake claim (issue 15, item 8): before a wake is sent, each of its targets is claimed with
@@ -7,7 +8,6 @@ import type { PlannedWake, Step } from "./plan";
  * both decided to wake a target cannot both win it, so it is woken once; the loser drops it.
  */
 function claimStatement(db: D1Database, wake: PlannedWake, member: Step, nowIso: string): D1PreparedStatement {
-  const { state } = member.next;
   return db
     .prepare(
       `INSERT INTO probe_state
@@ -20,14 +20,7 @@ function claimStatement(db: D1Database, wake: PlannedWake, member: Step, nowIso:
        WHERE probe_state.last_wake_id IS ?13 OR probe_state.last_wake_id = excluded.last_wake_id`,
     )
     .bind(
-      member.result.probe,
-      member.result.target,
-      state.status,
-      JSON.stringify(state.detail),
-      state.observed_at,
-      state.consecutive_unhealthy,
-      state.status_since,
-      state.unhealthy_since,
+      ...stateValues(member.result, member.next.state),
       nowIso,
       wake.wake_id,
       wake.kind,
